@@ -1,0 +1,7 @@
+//! Template functions: dates.
+
+use crate::func::FuncSpec;
+
+pub fn funcs() -> Vec<FuncSpec> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! Template functions: go_builtins.
+
+use crate::func::FuncSpec;
+
+pub fn funcs() -> Vec<FuncSpec> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! Template functions: random.
+
+use crate::func::FuncSpec;
+
+pub fn funcs() -> Vec<FuncSpec> {
+    vec![]
+}
