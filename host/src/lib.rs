@@ -1,1 +1,12 @@
+//! whelm: a Helm-4-compatible release engine whose extension points are
+//! sandboxed WebAssembly components.
+//!
+//! - [`cli`]: flags → actions (thin).
+//! - [`action`]: one module per verb.
+//! - [`plugin`]: the plugin host (manifests, policy, sandbox, cache, runtime).
+//! - [`settings`]: environment and global flags.
 
+pub mod action;
+pub mod cli;
+pub mod plugin;
+pub mod settings;

@@ -80,7 +80,12 @@ pub struct FuncSpec {
 
 impl FuncSpec {
     pub const fn new(name: &'static str, params: &'static [Param], call: NativeFn) -> Self {
-        FuncSpec { name, params, variadic: None, call }
+        FuncSpec {
+            name,
+            params,
+            variadic: None,
+            call,
+        }
     }
     pub const fn variadic(
         name: &'static str,
@@ -88,7 +93,12 @@ impl FuncSpec {
         rest: Param,
         call: NativeFn,
     ) -> Self {
-        FuncSpec { name, params, variadic: Some(rest), call }
+        FuncSpec {
+            name,
+            params,
+            variadic: Some(rest),
+            call,
+        }
     }
 }
 

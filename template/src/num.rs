@@ -63,7 +63,11 @@ fn fmt_f(neg: bool, d: &[u8], dp: i32, prec: usize) -> String {
         out.push('.');
         for i in 0..prec as i32 {
             let j = dp + i;
-            let c = if j < 0 { b'0' } else { *d.get(j as usize).unwrap_or(&b'0') };
+            let c = if j < 0 {
+                b'0'
+            } else {
+                *d.get(j as usize).unwrap_or(&b'0')
+            };
             out.push(c as char);
         }
     }
@@ -77,15 +81,30 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     let neg = f.is_sign_negative();
     let shortest = prec < 0;
     let upper = fmt.is_ascii_uppercase();
     let out = match fmt.to_ascii_lowercase() {
         'e' => {
-            let (d, dp) = digits(f, if shortest { None } else { Some(prec as usize + 1) });
-            let p = if shortest { d.len().saturating_sub(1) } else { prec as usize };
+            let (d, dp) = digits(
+                f,
+                if shortest {
+                    None
+                } else {
+                    Some(prec as usize + 1)
+                },
+            );
+            let p = if shortest {
+                d.len().saturating_sub(1)
+            } else {
+                prec as usize
+            };
             fmt_e(neg, &d, dp, p)
         }
         'f' => {
@@ -116,7 +135,11 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
             }
             let exp = dp - 1;
             if !d.is_empty() && (exp < -4 || exp >= eprec) {
-                let ep = if shortest { d.len().saturating_sub(1) } else { p.unwrap() - 1 };
+                let ep = if shortest {
+                    d.len().saturating_sub(1)
+                } else {
+                    p.unwrap() - 1
+                };
                 // %e drops trailing zeros for %g
                 let ep = ep.min(d.len().saturating_sub(1));
                 fmt_e(neg, &d, dp, ep)

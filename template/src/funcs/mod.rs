@@ -41,5 +41,9 @@ pub fn table() -> HashMap<&'static str, FuncSpec> {
         random::funcs,
         formats::funcs,
     ];
-    families.iter().flat_map(|f| f()).map(|s| (s.name, s)).collect()
+    families
+        .iter()
+        .flat_map(|f| f())
+        .map(|s| (s.name, s))
+        .collect()
 }
