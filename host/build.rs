@@ -1,6 +1,8 @@
 //! Builds the built-in plugins for wasm32-wasip2 and embeds them: generates
 //! `$OUT_DIR/builtins.rs` with each plugin's manifest, component bytes and
-//! sha256 digest.
+//! sha256 digest. The test guests in tests/guests are built in the same
+//! nested build (they share its dependencies, so they cost seconds) and are
+//! only referenced by the integration tests, through `WHELM_TEST_GUEST_*`.
 
 use std::path::Path;
 
@@ -9,6 +11,9 @@ use whelm_build_support::{Guest, build_components};
 
 /// (package, directory under plugins/)
 const BUILTINS: &[(&str, &str)] = &[("whelm-plugin-labels", "labels")];
+/// (package, directory under tests/guests/, env var the tests read)
+const TEST_GUESTS: &[(&str, &str, &str)] =
+    &[("whelm-guest-hostile", "hostile", "WHELM_TEST_GUEST_HOSTILE")];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,11 +24,21 @@ fn main() {
         .iter()
         .map(|(_, d)| root.join("plugins").join(d))
         .collect();
-    let guests: Vec<Guest> = BUILTINS
+    let test_dirs: Vec<_> = TEST_GUESTS
+        .iter()
+        .map(|(_, d, _)| root.join("tests/guests").join(d))
+        .collect();
+    let mut guests: Vec<Guest> = BUILTINS
         .iter()
         .zip(&dirs)
         .map(|((pkg, _), dir)| Guest { package: pkg, dir })
         .collect();
+    guests.extend(
+        TEST_GUESTS
+            .iter()
+            .zip(&test_dirs)
+            .map(|((pkg, _, _), dir)| Guest { package: pkg, dir }),
+    );
     let watch = [
         root.join("wit"),
         root.join("plugin-sdk"),
@@ -32,6 +47,10 @@ fn main() {
     ];
     let watch: Vec<&Path> = watch.iter().map(|p| p.as_path()).collect();
     let wasm = build_components(&guests, &watch);
+
+    for ((_, _, var), path) in TEST_GUESTS.iter().zip(&wasm[BUILTINS.len()..]) {
+        println!("cargo:rustc-env={var}={}", path.display());
+    }
 
     let mut out = String::from("static BUILTINS: &[Embedded] = &[\n");
     for (dir, wasm) in dirs.iter().zip(&wasm) {

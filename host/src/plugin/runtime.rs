@@ -320,13 +320,31 @@ impl Runtime {
     ) -> Result<T, PluginError> {
         let (mut store, io) = self.store(p, opts)?;
         let outcome = tokio::time::timeout(p.limits.wall_time, f(&mut store)).await;
-        let result = match outcome {
-            Err(_) => Err(PluginError::WallTime {
+        // A full pipe means the plugin wrote up to the limit and was cut off
+        // (WASI then reports a closed stream, which the guest may swallow):
+        // the call fails whatever the guest made of it.
+        let full = |pipe: &wasmtime_wasi::p2::pipe::MemoryOutputPipe| {
+            pipe.contents().len() as u64 >= p.limits.output
+        };
+        let overflow = if full(&io.stdout) {
+            Some("stdout")
+        } else if full(&io.stderr) {
+            Some("stderr")
+        } else {
+            None
+        };
+        let result = match (overflow, outcome) {
+            (Some(stream), _) => Err(PluginError::Output {
+                plugin: p.name.to_string(),
+                stream,
+                limit: Bytes(p.limits.output),
+            }),
+            (None, Err(_)) => Err(PluginError::WallTime {
                 plugin: p.name.to_string(),
                 limit: Dur(p.limits.wall_time),
             }),
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(classify(p, &io, e)),
+            (None, Ok(Ok(v))) => Ok(v),
+            (None, Ok(Err(e))) => Err(classify(p, &io, e)),
         };
         if opts.verbose {
             let err = io.stderr.contents();
@@ -516,47 +534,36 @@ fn classify(p: &Prepared, io: &Io, e: wasmtime::Error) -> PluginError {
             wanted: Bytes(hit.wanted),
         };
     }
-    if let Some(trap) = e.downcast_ref::<Trap>() {
-        match trap {
-            Trap::OutOfFuel => {
-                return PluginError::Cpu {
-                    plugin,
-                    fuel: p.limits.fuel,
-                };
-            }
-            Trap::Interrupt => {
-                return PluginError::WallTime {
-                    plugin,
-                    limit: Dur(p.limits.wall_time),
-                };
-            }
-            Trap::StackOverflow => return PluginError::StackOverflow { plugin },
-            _ => {}
+    let trap = e.chain().find_map(|c| c.downcast_ref::<Trap>());
+    match trap {
+        Some(Trap::OutOfFuel) => {
+            return PluginError::Cpu {
+                plugin,
+                fuel: p.limits.fuel,
+            };
         }
+        Some(Trap::Interrupt) => {
+            return PluginError::WallTime {
+                plugin,
+                limit: Dur(p.limits.wall_time),
+            };
+        }
+        Some(Trap::StackOverflow) => return PluginError::StackOverflow { plugin },
+        _ => {}
     }
-    let text = format!("{e:#}");
-    if text.contains(sandbox::OUTPUT_OVERFLOW) {
-        let stream = if io.stdout.contents().len() as u64 >= io.stderr.contents().len() as u64 {
-            "stdout"
-        } else {
-            "stderr"
-        };
-        return PluginError::Output {
-            plugin,
-            stream,
-            limit: Bytes(p.limits.output),
-        };
-    }
+    let text = match trap {
+        Some(t) => t.to_string(),
+        None => e.root_cause().to_string(),
+    };
     // A Rust guest prints its panic message to stderr before trapping.
     let stderr = io.stderr.contents();
     let tail = String::from_utf8_lossy(&stderr[stderr.len().saturating_sub(2048)..])
         .trim()
         .to_string();
-    let first_line = text.lines().next().unwrap_or("").to_string();
     let message = if tail.is_empty() {
-        first_line
+        text
     } else {
-        format!("{first_line}; its stderr ends with: {tail}")
+        format!("{text}; its stderr ends with: {tail}")
     };
     PluginError::Trap { plugin, message }
 }

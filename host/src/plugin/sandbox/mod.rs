@@ -61,6 +61,3 @@ pub fn build(grants: &Grants, output_limit: u64) -> Result<(WasiCtx, Io), String
     b.stdout(io.stdout.clone()).stderr(io.stderr.clone());
     Ok((b.build(), io))
 }
-
-/// The message wasmtime-wasi's bounded pipe traps with.
-pub const OUTPUT_OVERFLOW: &str = "write beyond capacity of MemoryOutputPipe";

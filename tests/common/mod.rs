@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use whelm::plugin::manifest::{HostImport, Manifest};
+use whelm::plugin::runtime::Runtime;
+use whelm::plugin::{Plugin, Source, digest_of};
+
+/// The hostile guest component, built by host/build.rs.
+pub fn hostile_wasm() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        std::fs::read(env!("WHELM_TEST_GUEST_HOSTILE")).expect("hostile guest was built")
+    })
+}
+
+/// A compiled-component cache shared by the tests of one build, so the
+/// hostile guest is compiled once rather than once per test.
+pub fn shared_cache() -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "whelm-test-cache-{}",
+        &digest_of(hostile_wasm())[7..19]
+    ))
+}
+
+pub fn runtime() -> Runtime {
+    Runtime::new(Some(shared_cache())).expect("runtime")
+}
+
+/// A post-renderer manifest for the hostile guest with extra YAML appended
+/// (e.g. `capabilities:` and `limits:` blocks).
+pub fn hostile_manifest(extra: &str) -> String {
+    format!(
+        "name: hostile\nversion: 0.0.1\nroles: [post-renderer]\nworld: whelm:plugin/post-renderer@0.1.0\ncomponent: hostile.wasm\n{extra}"
+    )
+}
+
+/// The hostile guest as a plugin installed in `dir`, with `extra` manifest
+/// YAML. The guest imports the host `log` interface, so the grant for it is
+/// added (see [`hostile_plugin_without_log`]).
+pub fn hostile_plugin(dir: &Path, extra: &str) -> Plugin {
+    let mut p = hostile_plugin_without_log(dir, extra);
+    if !p.manifest.capabilities.host.contains(&HostImport::Log) {
+        p.manifest.capabilities.host.push(HostImport::Log);
+    }
+    p
+}
+
+/// The hostile guest exactly as `extra` describes it.
+pub fn hostile_plugin_without_log(dir: &Path, extra: &str) -> Plugin {
+    Plugin {
+        manifest: Manifest::parse(&hostile_manifest(extra), "test plugin.yaml")
+            .expect("test manifest"),
+        source: Source::Installed(dir.to_path_buf()),
+        component: Cow::Borrowed(hostile_wasm()),
+        digest: digest_of(hostile_wasm()),
+    }
+}
+
+/// Writes an installable plugin directory for the hostile guest.
+pub fn write_hostile_package(dir: &Path, extra: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("plugin.yaml"), hostile_manifest(extra)).unwrap();
+    std::fs::write(dir.join("hostile.wasm"), hostile_wasm()).unwrap();
+}
