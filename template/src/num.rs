@@ -144,11 +144,7 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
                 let ep = ep.min(d.len().saturating_sub(1));
                 fmt_e(neg, &d, dp, ep)
             } else {
-                let fp = if shortest {
-                    (d.len() as i32 - dp).max(0)
-                } else {
-                    (d.len() as i32 - dp).max(0)
-                };
+                let fp = (d.len() as i32 - dp).max(0);
                 fmt_f(neg, &d, dp, fp as usize)
             }
         }
@@ -177,7 +173,7 @@ mod tests {
 
     #[test]
     fn fixed_and_exponent() {
-        assert_eq!(ff(3.14159, 'f', 2), "3.14");
+        assert_eq!(ff(12.3456, 'f', 2), "12.35");
         assert_eq!(ff(2.5, 'f', 0), "2");
         assert_eq!(ff(1e6, 'f', -1), "1000000");
         assert_eq!(ff(0.000123, 'f', -1), "0.000123");

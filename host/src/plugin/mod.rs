@@ -1,12 +1,12 @@
 //! The plugin host: packages and their manifests, the operator policy, the
 //! sandbox, the compiled-component cache and the wasmtime runtime.
 //!
-//! - [`manifest`]: `plugin.yaml`.
-//! - [`store`]: installed plugins on disk; [`builtin`]: plugins embedded in the binary.
-//! - [`policy`]: what an operator allows.
-//! - [`sandbox`]: what a plugin is granted, one module per capability.
-//! - [`cache`]: precompiled components on disk.
-//! - [`runtime`]: the engine, limits and calls into each world.
+//! - `manifest`: `plugin.yaml`.
+//! - `store`: installed plugins on disk; `builtin`: plugins embedded in the binary.
+//! - `policy`: what an operator allows.
+//! - `sandbox`: what a plugin is granted, one module per capability.
+//! - `cache`: precompiled components on disk.
+//! - `runtime`: the engine, limits and calls into each world.
 
 pub mod bindings;
 pub mod builtin;

@@ -145,7 +145,8 @@ impl Policy {
         }
         if let Some(list) = &self.allowed_plugins {
             let listed = list.iter().any(|a| a.digest == digest);
-            if !listed && !(builtin && self.allow_builtins) {
+            // Built-ins are governed by allowBuiltins, not by the list.
+            if !(listed || builtin && self.allow_builtins) {
                 return Err(format!(
                     "plugin {plugin:?} ({digest}) is not in allowedPlugins of {}",
                     self.name()
@@ -321,7 +322,7 @@ mod tests {
             ..Default::default()
         };
         let e = p
-            .check_capabilities("vault", &caps, &[rw.path.clone()])
+            .check_capabilities("vault", &caps, std::slice::from_ref(&rw.path))
             .unwrap_err();
         assert!(e.contains("read-write filesystem access to /srv/x"), "{e}");
         let ro = FsGrant {
@@ -334,7 +335,7 @@ mod tests {
             ..Default::default()
         };
         assert!(
-            p.check_capabilities("vault", &caps, &[ro.path.clone()])
+            p.check_capabilities("vault", &caps, std::slice::from_ref(&ro.path))
                 .is_ok()
         );
         let caps = Capabilities {

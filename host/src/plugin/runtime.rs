@@ -173,10 +173,13 @@ pub struct CallOptions {
     pub lookup: Option<LookupFn>,
 }
 
+/// A component (by digest) linked with a set of host interfaces.
+type PreparedKey = (String, Vec<HostImport>);
+
 pub struct Runtime {
     engine: Engine,
     cache: ComponentCache,
-    prepared: Mutex<HashMap<(String, Vec<HostImport>), InstancePre<State>>>,
+    prepared: Mutex<HashMap<PreparedKey, InstancePre<State>>>,
 }
 
 impl Runtime {
