@@ -4,7 +4,7 @@
 //! `int`, `int64` and `float64` follow spf13/cast v1.7.0, which Sprig uses and
 //! whose errors Sprig drops: anything cast cannot convert becomes 0.
 
-use super::text::{self, IntError, arg, arg_bool, arg_str, float_to_int, strval};
+use super::text::{self, arg, arg_bool, arg_str, float_to_int, strval};
 use crate::func::{FuncError, FuncSpec, Param};
 use crate::value::Value;
 
@@ -16,7 +16,11 @@ pub fn funcs() -> Vec<FuncSpec> {
     vec![
         FuncSpec::variadic("default", &[Any], Any, |a| {
             let given = a.get(1).unwrap_or(&Value::Nil);
-            Ok(if empty(given) { arg(a, 0).clone() } else { given.clone() })
+            Ok(if empty(given) {
+                arg(a, 0).clone()
+            } else {
+                given.clone()
+            })
         }),
         FuncSpec::new("empty", &[Any], |a| Ok(empty(arg(a, 0)).into())),
         FuncSpec::variadic("coalesce", &[], Any, |a| {
@@ -25,15 +29,26 @@ pub fn funcs() -> Vec<FuncSpec> {
         FuncSpec::variadic("all", &[], Any, |a| Ok(a.iter().all(|v| !empty(v)).into())),
         FuncSpec::variadic("any", &[], Any, |a| Ok(a.iter().any(|v| !empty(v)).into())),
         FuncSpec::new("ternary", &[Any, Any, Bool], |a| {
-            Ok(if arg_bool(a, 2)? { arg(a, 0) } else { arg(a, 1) }.clone())
+            Ok(if arg_bool(a, 2)? {
+                arg(a, 0)
+            } else {
+                arg(a, 1)
+            }
+            .clone())
         }),
         FuncSpec::new("toString", &[Any], |a| Ok(strval(arg(a, 0)).into())),
-        FuncSpec::new("atoi", &[Str], |a| Ok(Value::Int(text::atoi(arg_str(a, 0)?)))),
+        FuncSpec::new("atoi", &[Str], |a| {
+            Ok(Value::Int(text::atoi(arg_str(a, 0)?)))
+        }),
         FuncSpec::new("int", &[Any], |a| Ok(Value::Int(to_int64(arg(a, 0))))),
         FuncSpec::new("int64", &[Any], |a| Ok(Value::Int64(to_int64(arg(a, 0))))),
-        FuncSpec::new("float64", &[Any], |a| Ok(Value::Float(to_float64(arg(a, 0))))),
+        FuncSpec::new("float64", &[Any], |a| {
+            Ok(Value::Float(to_float64(arg(a, 0))))
+        }),
         FuncSpec::new("toDecimal", &[Any], |a| {
-            Ok(Value::Int64(text::parse_int(&text::sprint(arg(a, 0)), 8).unwrap_or(0)))
+            Ok(Value::Int64(
+                text::parse_int(&text::sprint(arg(a, 0)), 8).unwrap_or(0),
+            ))
         }),
         FuncSpec::new("typeOf", &[Any], |a| Ok(arg(a, 0).type_name().into())),
         FuncSpec::new("typeIs", &[Str, Any], |a| {
@@ -44,7 +59,9 @@ pub fn funcs() -> Vec<FuncSpec> {
         FuncSpec::new("kindIs", &[Str, Any], |a| {
             Ok((arg_str(a, 0)? == arg(a, 1).kind_name()).into())
         }),
-        FuncSpec::new("deepEqual", &[Any, Any], |a| Ok((arg(a, 0) == arg(a, 1)).into())),
+        FuncSpec::new("deepEqual", &[Any, Any], |a| {
+            Ok((arg(a, 0) == arg(a, 1)).into())
+        }),
     ]
 }
 
@@ -80,10 +97,7 @@ pub(crate) fn to_int64(v: &Value) -> i64 {
         Value::Bool(b) => *b as i64,
         Value::Int(i) | Value::Int64(i) => *i,
         Value::Float(f) => float_to_int(*f),
-        Value::String(s) => match text::parse_int(trim_zero_decimal(s), 0) {
-            Ok(i) => i,
-            Err(IntError::Syntax | IntError::Range(_)) => 0,
-        },
+        Value::String(s) => text::parse_int(trim_zero_decimal(s), 0).unwrap_or(0),
         Value::List(_) | Value::Map(_) | Value::Object(_) => 0,
     }
 }

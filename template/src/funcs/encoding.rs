@@ -13,7 +13,9 @@ const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 pub fn funcs() -> Vec<FuncSpec> {
     use Param::String as Str;
     vec![
-        FuncSpec::new("b64enc", &[Str], |a| Ok(b64_encode(arg_str(a, 0)?.as_bytes()).into())),
+        FuncSpec::new("b64enc", &[Str], |a| {
+            Ok(b64_encode(arg_str(a, 0)?.as_bytes()).into())
+        }),
         FuncSpec::new("b64dec", &[Str], |a| {
             Ok(match b64_decode(arg_str(a, 0)?.as_bytes()) {
                 Ok(b) => lossy(&b),
@@ -21,7 +23,9 @@ pub fn funcs() -> Vec<FuncSpec> {
             }
             .into())
         }),
-        FuncSpec::new("b32enc", &[Str], |a| Ok(b32_encode(arg_str(a, 0)?.as_bytes()).into())),
+        FuncSpec::new("b32enc", &[Str], |a| {
+            Ok(b32_encode(arg_str(a, 0)?.as_bytes()).into())
+        }),
         FuncSpec::new("b32dec", &[Str], |a| {
             Ok(match b32_decode(arg_str(a, 0)?.as_bytes()) {
                 Ok(b) => lossy(&b),
@@ -111,7 +115,10 @@ pub(crate) fn b64_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
             dlen = j;
             break;
         }
-        let v = (quad[0] as u32) << 18 | (quad[1] as u32) << 12 | (quad[2] as u32) << 6 | quad[3] as u32;
+        let v = (quad[0] as u32) << 18
+            | (quad[1] as u32) << 12
+            | (quad[2] as u32) << 6
+            | quad[3] as u32;
         let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
         out.extend_from_slice(&bytes[..dlen - 1]);
         if let Some(at) = trailing {
@@ -151,7 +158,11 @@ pub(crate) fn b32_encode(src: &[u8]) -> String {
 /// Go's `base32.StdEncoding.DecodeString` (CR/LF stripped first, so offsets
 /// count the stripped input); `Err(offset)` is Go's `CorruptInputError`.
 pub(crate) fn b32_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
-    let src: Vec<u8> = src.iter().copied().filter(|&c| c != b'\n' && c != b'\r').collect();
+    let src: Vec<u8> = src
+        .iter()
+        .copied()
+        .filter(|&c| c != b'\n' && c != b'\r')
+        .collect();
     let olen = src.len();
     let mut rest: &[u8] = &src;
     let mut out = Vec::with_capacity(olen / 8 * 5);
@@ -188,7 +199,13 @@ pub(crate) fn b32_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
             j += 1;
         }
         let v = buf.iter().fold(0u64, |acc, &b| acc << 5 | b as u64);
-        let bytes = [(v >> 32) as u8, (v >> 24) as u8, (v >> 16) as u8, (v >> 8) as u8, v as u8];
+        let bytes = [
+            (v >> 32) as u8,
+            (v >> 24) as u8,
+            (v >> 16) as u8,
+            (v >> 8) as u8,
+            v as u8,
+        ];
         let n = match dlen {
             8 => 5,
             7 => 4,

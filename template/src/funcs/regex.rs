@@ -31,10 +31,18 @@ pub fn funcs() -> Vec<FuncSpec> {
             let (p, s) = (arg_str(a, 0)?, arg_str(a, 1)?);
             Ok(must(p)?.is_match(s).into())
         }),
-        FuncSpec::new("regexFindAll", &[Str, Str, Int], |a| find_all(a, panicky(arg_str(a, 0)?)?)),
-        FuncSpec::new("mustRegexFindAll", &[Str, Str, Int], |a| find_all(a, must(arg_str(a, 0)?)?)),
-        FuncSpec::new("regexFind", &[Str, Str], |a| find(a, panicky(arg_str(a, 0)?)?)),
-        FuncSpec::new("mustRegexFind", &[Str, Str], |a| find(a, must(arg_str(a, 0)?)?)),
+        FuncSpec::new("regexFindAll", &[Str, Str, Int], |a| {
+            find_all(a, panicky(arg_str(a, 0)?)?)
+        }),
+        FuncSpec::new("mustRegexFindAll", &[Str, Str, Int], |a| {
+            find_all(a, must(arg_str(a, 0)?)?)
+        }),
+        FuncSpec::new("regexFind", &[Str, Str], |a| {
+            find(a, panicky(arg_str(a, 0)?)?)
+        }),
+        FuncSpec::new("mustRegexFind", &[Str, Str], |a| {
+            find(a, must(arg_str(a, 0)?)?)
+        }),
         FuncSpec::new("regexReplaceAll", &[Str, Str, Str], |a| {
             replace(a, panicky(arg_str(a, 0)?)?, false)
         }),
@@ -47,9 +55,15 @@ pub fn funcs() -> Vec<FuncSpec> {
         FuncSpec::new("mustRegexReplaceAllLiteral", &[Str, Str, Str], |a| {
             replace(a, must(arg_str(a, 0)?)?, true)
         }),
-        FuncSpec::new("regexSplit", &[Str, Str, Int], |a| split(a, panicky(arg_str(a, 0)?)?)),
-        FuncSpec::new("mustRegexSplit", &[Str, Str, Int], |a| split(a, must(arg_str(a, 0)?)?)),
-        FuncSpec::new("regexQuoteMeta", &[Str], |a| Ok(quote_meta(arg_str(a, 0)?).into())),
+        FuncSpec::new("regexSplit", &[Str, Str, Int], |a| {
+            split(a, panicky(arg_str(a, 0)?)?)
+        }),
+        FuncSpec::new("mustRegexSplit", &[Str, Str, Int], |a| {
+            split(a, must(arg_str(a, 0)?)?)
+        }),
+        FuncSpec::new("regexQuoteMeta", &[Str], |a| {
+            Ok(quote_meta(arg_str(a, 0)?).into())
+        }),
     ]
 }
 
@@ -130,7 +144,10 @@ fn compile_uncached(pattern: &str) -> Result<GoRegex, SyntaxError> {
             },
             expr: pattern.to_string(),
         })?;
-    Ok(GoRegex { re, empty_expr: pattern.is_empty() })
+    Ok(GoRegex {
+        re,
+        empty_expr: pattern.is_empty(),
+    })
 }
 
 /// The `must*` variants return Go's compile error.
@@ -141,15 +158,23 @@ fn must(pattern: &str) -> Result<Rc<GoRegex>, FuncError> {
 /// The plain variants use `regexp.MustCompile`, whose panic text wraps the error.
 fn panicky(pattern: &str) -> Result<Rc<GoRegex>, FuncError> {
     compile(pattern).map_err(|e| {
-        FuncError::new(format!("regexp: Compile({}): {e}", quote_for_compile(pattern)))
+        FuncError::new(format!(
+            "regexp: Compile({}): {e}",
+            quote_for_compile(pattern)
+        ))
     })
 }
 
 /// `regexp`'s `quote`: backquoted when `strconv.CanBackquote`, else `strconv.Quote`.
 fn quote_for_compile(s: &str) -> String {
-    let can_backquote =
-        s.chars().all(|c| c != '`' && c != '\u{FEFF}' && c != '\x7f' && (c >= ' ' || c == '\t'));
-    if can_backquote { format!("`{s}`") } else { go_quote(s) }
+    let can_backquote = s
+        .chars()
+        .all(|c| c != '`' && c != '\u{FEFF}' && c != '\x7f' && (c >= ' ' || c == '\t'));
+    if can_backquote {
+        format!("`{s}`")
+    } else {
+        go_quote(s)
+    }
 }
 
 /// Go's `regexp.QuoteMeta`.
@@ -172,8 +197,13 @@ fn all_matches<'h>(re: &Regex, s: &'h str, n: i64, mut deliver: impl FnMut(regex
     let mut found = 0usize;
     let mut prev_end: Option<usize> = None;
     while found < n && pos <= s.len() {
-        let Some(caps) = re.captures_at(s, pos) else { break };
-        let m = caps.get(0).map(|m| (m.start(), m.end())).unwrap_or((pos, pos));
+        let Some(caps) = re.captures_at(s, pos) else {
+            break;
+        };
+        let m = caps
+            .get(0)
+            .map(|m| (m.start(), m.end()))
+            .unwrap_or((pos, pos));
         let mut accept = true;
         if m.1 == pos {
             if Some(m.0) == prev_end {
@@ -199,7 +229,9 @@ fn find_all(a: &[Value], re: Rc<GoRegex>) -> R {
     let (s, n) = (arg_str(a, 1)?, arg_int(a, 2)?);
     let mut out = Vec::new();
     if n != 0 {
-        all_matches(&re.re, s, n, |c| out.push(c.get(0).map_or("", |m| m.as_str())));
+        all_matches(&re.re, s, n, |c| {
+            out.push(c.get(0).map_or("", |m| m.as_str()))
+        });
     }
     Ok(strings(out))
 }
@@ -249,7 +281,9 @@ fn replace(a: &[Value], re: Rc<GoRegex>, literal: bool) -> R {
     let mut last_end = 0usize;
     let mut pos = 0usize;
     while pos <= s.len() {
-        let Some(caps) = re.re.captures_at(s, pos) else { break };
+        let Some(caps) = re.re.captures_at(s, pos) else {
+            break;
+        };
         let Some(m) = caps.get(0) else { break };
         out.push_str(&s[last_end..m.start()]);
         if m.end() > last_end || m.start() == 0 {
@@ -356,7 +390,10 @@ struct Translator<'a> {
 }
 
 fn err(code: &'static str, expr: &str) -> SyntaxError {
-    SyntaxError { code, expr: expr.to_string() }
+    SyntaxError {
+        code,
+        expr: expr.to_string(),
+    }
 }
 
 /// A character as an escape the `regex` crate reads literally everywhere.
@@ -384,7 +421,14 @@ const POSIX_NAMES: [&str; 14] = [
 
 impl<'a> Translator<'a> {
     fn new(src: &'a str) -> Self {
-        Translator { src, pos: 0, out: String::new(), last: Last::Nothing, groups: Vec::new(), top: 1 }
+        Translator {
+            src,
+            pos: 0,
+            out: String::new(),
+            last: Last::Nothing,
+            groups: Vec::new(),
+            top: 1,
+        }
     }
 
     fn rest(&self) -> &'a str {
@@ -516,7 +560,8 @@ impl<'a> Translator<'a> {
                     return Err(err(INVALID_NAMED, rest));
                 };
                 let name = &rest[begin..end];
-                if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
                     return Err(err(INVALID_NAMED, &rest[..=end]));
                 }
                 self.out.push_str(&format!("(?P<{name}>"));
@@ -578,7 +623,8 @@ impl<'a> Translator<'a> {
             }
             'b' | 'B' => {
                 self.pos += 2;
-                self.out.push_str(if c == 'b' { r"(?-u:\b)" } else { r"(?-u:\B)" });
+                self.out
+                    .push_str(if c == 'b' { r"(?-u:\b)" } else { r"(?-u:\B)" });
                 self.atom(1);
             }
             'Q' => {
@@ -620,7 +666,11 @@ impl<'a> Translator<'a> {
         }
         let Some(c) = it.next() else { return Ok(None) };
         if let Some(&(_, body, neg)) = PERL_CLASSES.iter().find(|p| p.0 == c) {
-            let body = if neg { format!("[^{body}]") } else { body.to_string() };
+            let body = if neg {
+                format!("[^{body}]")
+            } else {
+                body.to_string()
+            };
             return Ok(Some((body, 2)));
         }
         if c != 'p' && c != 'P' {
@@ -756,15 +806,20 @@ fn parse_escape(s: &str) -> Result<(char, usize), SyntaxError> {
     match c {
         '1'..='7' if !s[2..].starts_with(|d: char| ('0'..='7').contains(&d)) => Err(bad(clen)),
         '0'..='7' => {
-            let digits: String =
-                s[1..].chars().take(3).take_while(|d| ('0'..='7').contains(d)).collect();
+            let digits: String = s[1..]
+                .chars()
+                .take(3)
+                .take_while(|d| ('0'..='7').contains(d))
+                .collect();
             let v = u32::from_str_radix(&digits, 8).unwrap_or(0);
             Ok((char::from_u32(v).unwrap_or('\0'), 1 + digits.len()))
         }
         'x' => {
             let body = &s[2..];
             if let Some(braced) = body.strip_prefix('{') {
-                let end = braced.find(|ch: char| !ch.is_ascii_hexdigit()).unwrap_or(braced.len());
+                let end = braced
+                    .find(|ch: char| !ch.is_ascii_hexdigit())
+                    .unwrap_or(braced.len());
                 let hex = &braced[..end];
                 let closed = braced[end..].starts_with('}');
                 let v = u32::from_str_radix(hex, 16).ok().filter(|&v| v <= 0x10FFFF);
@@ -778,7 +833,9 @@ fn parse_escape(s: &str) -> Result<(char, usize), SyntaxError> {
                     let v = u32::from_str_radix(&hex, 16).unwrap_or(0);
                     Ok((char::from_u32(v).unwrap_or('\0'), 4))
                 } else {
-                    Err(bad(2 + hex.chars().take_while(char::is_ascii_hexdigit).count() + 1))
+                    Err(bad(2
+                        + hex.chars().take_while(char::is_ascii_hexdigit).count()
+                        + 1))
                 }
             }
         }

@@ -10,8 +10,8 @@
 use std::rc::Rc;
 
 use super::text::{
-    self, arg, arg_int, arg_str, is_letter, is_lower, is_space, is_title, is_upper, lossy,
-    strval, to_lower, to_title, to_upper,
+    self, arg, arg_int, arg_str, is_letter, is_lower, is_space, is_title, is_upper, lossy, strval,
+    to_lower, to_title, to_upper,
 };
 use crate::func::{FuncError, FuncSpec, Param};
 use crate::value::{MapInner, Value};
@@ -37,7 +37,9 @@ pub fn funcs() -> Vec<FuncSpec> {
         FuncSpec::new("lower", &[Str], |a| Ok(text::lower(arg_str(a, 0)?).into())),
         FuncSpec::new("title", &[Str], |a| Ok(title(arg_str(a, 0)?).into())),
         FuncSpec::new("untitle", &[Str], |a| Ok(untitle(arg_str(a, 0)?).into())),
-        FuncSpec::new("repeat", &[Int, Str], |a| repeat(arg_str(a, 1)?, arg_int(a, 0)?)),
+        FuncSpec::new("repeat", &[Int, Str], |a| {
+            repeat(arg_str(a, 1)?, arg_int(a, 0)?)
+        }),
         FuncSpec::new("substr", &[Int, Int, Str], substr),
         FuncSpec::new("nospace", &[Str], |a| Ok(nospace(arg_str(a, 0)?).into())),
         FuncSpec::new("trunc", &[Int, Str], trunc),
@@ -72,21 +74,28 @@ pub fn funcs() -> Vec<FuncSpec> {
             Ok(arg_str(a, 1)?.ends_with(arg_str(a, 0)?).into())
         }),
         FuncSpec::variadic("quote", &[], Any, |a| {
-            let parts: Vec<String> =
-                a.iter().filter(|v| !v.is_nil()).map(|v| text::go_quote(&strval(v))).collect();
+            let parts: Vec<String> = a
+                .iter()
+                .filter(|v| !v.is_nil())
+                .map(|v| text::go_quote(&strval(v)))
+                .collect();
             Ok(parts.join(" ").into())
         }),
         FuncSpec::variadic("squote", &[], Any, |a| {
-            let parts: Vec<String> =
-                a.iter().filter(|v| !v.is_nil()).map(|v| format!("'{}'", text::sprint(v))).collect();
+            let parts: Vec<String> = a
+                .iter()
+                .filter(|v| !v.is_nil())
+                .map(|v| format!("'{}'", text::sprint(v)))
+                .collect();
             Ok(parts.join(" ").into())
         }),
         FuncSpec::variadic("cat", &[], Any, |a| {
-            let parts: Vec<String> =
-                a.iter().filter(|v| !v.is_nil()).map(text::sprint).collect();
+            let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(text::sprint).collect();
             Ok(parts.join(" ").into())
         }),
-        FuncSpec::new("indent", &[Int, Str], |a| indent(arg_int(a, 0)?, arg_str(a, 1)?)),
+        FuncSpec::new("indent", &[Int, Str], |a| {
+            indent(arg_int(a, 0)?, arg_str(a, 1)?)
+        }),
         FuncSpec::new("nindent", &[Int, Str], |a| {
             let s = indent(arg_int(a, 0)?, arg_str(a, 1)?)?;
             Ok(format!("\n{}", s.as_str().unwrap_or_default()).into())
@@ -99,9 +108,15 @@ pub fn funcs() -> Vec<FuncSpec> {
             let (one, many) = (arg_str(a, 0)?, arg_str(a, 1)?);
             Ok(if arg_int(a, 2)? == 1 { one } else { many }.into())
         }),
-        FuncSpec::new("snakecase", &[Str], |a| Ok(to_lower_case(arg_str(a, 0)?, '_').into())),
-        FuncSpec::new("kebabcase", &[Str], |a| Ok(to_lower_case(arg_str(a, 0)?, '-').into())),
-        FuncSpec::new("camelcase", &[Str], |a| Ok(pascal_case(arg_str(a, 0)?).into())),
+        FuncSpec::new("snakecase", &[Str], |a| {
+            Ok(to_lower_case(arg_str(a, 0)?, '_').into())
+        }),
+        FuncSpec::new("kebabcase", &[Str], |a| {
+            Ok(to_lower_case(arg_str(a, 0)?, '-').into())
+        }),
+        FuncSpec::new("camelcase", &[Str], |a| {
+            Ok(pascal_case(arg_str(a, 0)?).into())
+        }),
         FuncSpec::new("swapcase", &[Str], |a| Ok(swap_case(arg_str(a, 0)?).into())),
         FuncSpec::new("join", &[Str, Any], |a| {
             Ok(strslice(arg(a, 1)).join(arg_str(a, 0)?).into())
@@ -113,10 +128,16 @@ pub fn funcs() -> Vec<FuncSpec> {
             Ok(strings(go_split(arg_str(a, 1)?, arg_str(a, 0)?, -1)))
         }),
         FuncSpec::new("splitn", &[Str, Int, Str], |a| {
-            Ok(indexed(go_split(arg_str(a, 2)?, arg_str(a, 0)?, arg_int(a, 1)?)))
+            Ok(indexed(go_split(
+                arg_str(a, 2)?,
+                arg_str(a, 0)?,
+                arg_int(a, 1)?,
+            )))
         }),
         FuncSpec::new("toStrings", &[Any], |a| {
-            Ok(strings(strslice(arg(a, 0)).into_iter().map(Rc::from).collect()))
+            Ok(strings(
+                strslice(arg(a, 0)).into_iter().map(Rc::from).collect(),
+            ))
         }),
     ]
 }
@@ -132,8 +153,11 @@ fn strings(parts: Vec<Rc<str>>) -> Value {
 
 /// Sprig's `split`/`splitn` result: `map[string]string{"_0": …}`.
 fn indexed(parts: Vec<Rc<str>>) -> Value {
-    let m: MapInner =
-        parts.into_iter().enumerate().map(|(i, p)| (format!("_{i}"), Value::String(p))).collect();
+    let m: MapInner = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (format!("_{i}"), Value::String(p)))
+        .collect();
     Value::map(m)
 }
 
@@ -161,7 +185,9 @@ fn go_split(s: &str, sep: &str, n: i64) -> Vec<Rc<str>> {
     if n < 0 {
         s.split(sep).map(Rc::from).collect()
     } else {
-        s.splitn(usize::try_from(n).unwrap_or(usize::MAX), sep).map(Rc::from).collect()
+        s.splitn(usize::try_from(n).unwrap_or(usize::MAX), sep)
+            .map(Rc::from)
+            .collect()
     }
 }
 
@@ -253,9 +279,9 @@ fn repeat(s: &str, count: i64) -> R {
     let count = usize::try_from(count).unwrap_or(usize::MAX);
     match s.len().checked_mul(count) {
         None => Err(FuncError::new("strings: Repeat output length overflow")),
-        Some(n) if n > MAX_REPEAT_BYTES => {
-            Err(FuncError::new("strings: Repeat output too large for this engine"))
-        }
+        Some(n) if n > MAX_REPEAT_BYTES => Err(FuncError::new(
+            "strings: Repeat output too large for this engine",
+        )),
         Some(_) => Ok(s.repeat(count).into()),
     }
 }
@@ -324,8 +350,16 @@ fn trunc(a: &[Value]) -> R {
 /// Latin-1 mojibake when anything was removed (as in Go).
 fn nospace(s: &str) -> String {
     let b = s.as_bytes();
-    let kept: Vec<u8> = b.iter().copied().filter(|&c| !is_space(c as char)).collect();
-    if kept.len() == b.len() { s.to_string() } else { text::latin1(&kept) }
+    let kept: Vec<u8> = b
+        .iter()
+        .copied()
+        .filter(|&c| !is_space(c as char))
+        .collect();
+    if kept.len() == b.len() {
+        s.to_string()
+    } else {
+        text::latin1(&kept)
+    }
 }
 
 /// goutils `Initials`: byte-wise, like `nospace`.

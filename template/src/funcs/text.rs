@@ -208,7 +208,11 @@ fn greek_iota_title(c: char) -> Option<char> {
 
 fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
     let first = it.next()?;
-    if it.next().is_some() { None } else { Some(first) }
+    if it.next().is_some() {
+        None
+    } else {
+        Some(first)
+    }
 }
 
 /// Go's `unicode.ToUpper` (simple case mapping).
@@ -334,7 +338,11 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Result<i64, IntError> {
     if neg && mag > limit {
         return Err(IntError::Range(i64::MIN));
     }
-    if neg { Ok((mag as i64).wrapping_neg()) } else { Ok(mag as i64) }
+    if neg {
+        Ok((mag as i64).wrapping_neg())
+    } else {
+        Ok(mag as i64)
+    }
 }
 
 fn parse_uint(s: &str, base: u32) -> Result<u64, IntError> {
@@ -471,7 +479,8 @@ fn parse_hex_float(s: &str) -> Option<f64> {
 /// Go's `int64(f)` on amd64: truncation, with NaN and out-of-range values
 /// giving the "integer indefinite" value.
 pub(crate) fn float_to_int(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_807e18 || f < -9.223_372_036_854_775_808e18 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() || !(-TWO_63..TWO_63).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -499,7 +508,10 @@ mod tests {
         assert_eq!(parse_int("0x", 0), Err(IntError::Syntax));
         assert_eq!(parse_int("9223372036854775807", 0), Ok(i64::MAX));
         assert_eq!(parse_int("-9223372036854775808", 0), Ok(i64::MIN));
-        assert!(matches!(parse_int("9223372036854775808", 0), Err(IntError::Range(_))));
+        assert!(matches!(
+            parse_int("9223372036854775808", 0),
+            Err(IntError::Range(_))
+        ));
         assert_eq!(atoi("99999999999999999999"), i64::MAX);
         assert_eq!(atoi("-99999999999999999999"), i64::MIN);
     }
@@ -525,5 +537,58 @@ mod tests {
         assert_eq!(upper("ᾳ ŉ ﬀ"), "ᾼ ŉ ﬀ");
         assert_eq!(lower("ǅ Ω"), "ǆ ω");
         assert_eq!(to_title('ǆ'), 'ǅ');
+    }
+}
+
+/// Test support: call `name` from a family with already-typed arguments and
+/// print the result as `{{ }}` would (`%v`), or `ERR: message`.
+#[cfg(test)]
+pub(crate) fn call(specs: &[crate::func::FuncSpec], name: &str, args: &[Value]) -> String {
+    let spec = specs
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    let n = spec.params.len();
+    assert!(
+        args.len() == n || (spec.variadic.is_some() && args.len() >= n),
+        "arity of {name}"
+    );
+    match (spec.call)(args) {
+        Ok(v) => sprint(&v),
+        Err(e) => format!("ERR: {e}"),
+    }
+}
+
+/// Test support: shorthand constructors for typed arguments.
+#[cfg(test)]
+pub(crate) mod t {
+    use crate::value::{MapInner, Value};
+    pub fn s(x: &str) -> Value {
+        Value::str(x)
+    }
+    pub fn i(x: i64) -> Value {
+        Value::Int(x)
+    }
+    pub fn i64(x: i64) -> Value {
+        Value::Int64(x)
+    }
+    pub fn f(x: f64) -> Value {
+        Value::Float(x)
+    }
+    pub fn b(x: bool) -> Value {
+        Value::Bool(x)
+    }
+    pub fn nil() -> Value {
+        Value::Nil
+    }
+    pub fn l(v: Vec<Value>) -> Value {
+        Value::list(v)
+    }
+    pub fn m(v: Vec<(&str, Value)>) -> Value {
+        Value::map(
+            v.into_iter()
+                .map(|(k, x)| (k.to_string(), x))
+                .collect::<MapInner>(),
+        )
     }
 }
