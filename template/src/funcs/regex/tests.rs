@@ -166,3 +166,38 @@ fn quote_meta() {
     );
     assert_eq!(c("regexQuoteMeta", &[s("é-")]), "é-");
 }
+
+#[test]
+fn translation_corner_cases() {
+    let fa = |p: &str, x: &str| c("regexFindAll", &[s(p), s(x), i(-1)]);
+    assert_eq!(fa("^*a", "aa"), "[a a]");
+    assert_eq!(fa("(?i)k", "kK\u{212a}"), "[k K \u{212a}]");
+    assert_eq!(fa(r"[^\n]+", "ab\ncd"), "[ab cd]");
+    assert_eq!(fa(r"[\pL\d]+", "é1-x"), "[é1 x]");
+    assert_eq!(fa(r"(?m)^\w+$", "ab\ncd"), "[ab cd]");
+    assert_eq!(fa(r"\B", "ab cd"), "[ ]");
+    assert_eq!(fa("[[:alpha:]]+", "ab1é"), "[ab]");
+    assert_eq!(
+        fa("(a{500}){3}", "a"),
+        "ERR: regexp: Compile(`(a{500}){3}`): error parsing regexp: invalid repeat count: `{3}`"
+    );
+    assert_eq!(fa("a{0}", "aa"), "[  ]");
+    assert_eq!(fa(r"\x41\x{42}\101", "ABA"), "[ABA]");
+    assert_eq!(fa(r"[\d-z]+", "1-z"), "[1-z]");
+    assert_eq!(fa("(?s:.)", "\n"), "[\n]");
+    assert_eq!(
+        fa("a|*", "a"),
+        "ERR: regexp: Compile(`a|*`): error parsing regexp: missing argument to repetition operator: `*`"
+    );
+    assert_eq!(fa("(?i)straße", "STRASSE"), "[]");
+    let r = |p: &str, x: &str, t: &str| c("regexReplaceAll", &[s(p), s(x), s(t)]);
+    assert_eq!(
+        r(
+            r"(?P<first>\w+) (?P<last>\w+)",
+            "John Smith",
+            "${last}, ${first}"
+        ),
+        "Smith, John"
+    );
+    assert_eq!(r(r"\s+", "a \u{a0} b", "_"), "a_\u{a0}_b");
+}
