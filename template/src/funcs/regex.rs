@@ -801,7 +801,14 @@ fn parse_escape(s: &str) -> Result<(char, usize), SyntaxError> {
     let Some((_, c)) = it.next() else {
         return Err(err(TRAILING_BACKSLASH, ""));
     };
-    let bad = |len: usize| err(INVALID_ESCAPE, &s[..len.min(s.len())]);
+    let bad = |len: usize| {
+        // Include the whole character the offending byte belongs to.
+        let mut end = len.min(s.len());
+        while !s.is_char_boundary(end) {
+            end += 1;
+        }
+        err(INVALID_ESCAPE, &s[..end])
+    };
     let clen = 1 + c.len_utf8();
     match c {
         '1'..='7' if !s[2..].starts_with(|d: char| ('0'..='7').contains(&d)) => Err(bad(clen)),

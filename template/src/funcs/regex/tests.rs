@@ -201,3 +201,50 @@ fn translation_corner_cases() {
     );
     assert_eq!(r(r"\s+", "a \u{a0} b", "_"), "a_\u{a0}_b");
 }
+
+#[test]
+fn odd_patterns_never_panic() {
+    let parts = [
+        "\\",
+        "\\é",
+        "[",
+        "]",
+        "[é-a]",
+        "(?P<é>",
+        "\\x{",
+        "\\x{110000}",
+        "\\xé",
+        "\\p{",
+        "\\pé",
+        "{",
+        "{1",
+        "{1,",
+        "{99999999}",
+        "\\Q",
+        "\\E",
+        "(?",
+        "(?i",
+        "(?-",
+        "é",
+        "[[:",
+        "[^",
+        "-",
+        "*",
+        "?",
+        "$",
+        "\\1",
+        "\\0",
+        "(",
+        ")",
+        "|",
+        "\\p{^Greek}",
+        "[\\p{Greek}-z]",
+    ];
+    for a in parts {
+        for b in parts {
+            let p = format!("{a}{b}");
+            let _ = super::compile(&p);
+            let _ = c("regexReplaceAll", &[s(&p), s("héllo wörld"), s("$1${x}$")]);
+        }
+    }
+}

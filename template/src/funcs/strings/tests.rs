@@ -360,3 +360,35 @@ fn sprint_formats_like_go() {
     assert_eq!(text::sprint(&f(1e-5)), "1e-05");
     assert_eq!(text::sprint(&f(1e20)), "1e+20");
 }
+
+#[test]
+fn multibyte_never_panics() {
+    let texts = [
+        "",
+        "é",
+        "héllo wörld",
+        "日本語 テキスト",
+        "a\u{a0}b\u{85}c",
+        "ǅǆ ß ᾳ",
+    ];
+    let all = funcs();
+    for t in texts {
+        for n in -12..12 {
+            for spec in &all {
+                let args: Vec<Value> = spec
+                    .params
+                    .iter()
+                    .map(|p| match p {
+                        crate::func::Param::Int => i(n),
+                        crate::func::Param::String => s(t),
+                        _ => s(t),
+                    })
+                    .collect();
+                if spec.name == "repeat" || spec.name.ends_with("indent") {
+                    continue;
+                }
+                let _ = (spec.call)(&args);
+            }
+        }
+    }
+}
