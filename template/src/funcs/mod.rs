@@ -23,6 +23,7 @@ pub mod random;
 pub mod regex;
 pub mod semver;
 pub mod strings;
+pub(crate) mod text;
 
 /// Every native function by name.
 pub fn table() -> HashMap<&'static str, FuncSpec> {
