@@ -113,6 +113,11 @@ pub trait Object: fmt::Debug {
     fn as_data(&self) -> Option<Value> {
         None
     }
+    /// The concrete object, for functions that take a specific Go type
+    /// (e.g. Sprig's date functions taking a `time.Time`).
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// A Go value seen by a template.
