@@ -331,7 +331,7 @@ impl Dec<'_> {
         if self.b.get(self.i) == Some(&b'.') {
             self.i += 1;
             if digits(self) == 0 {
-                return Err(self.err_here("after decimal point in numeric literal"));
+                return Err(self.err_here("in numeric literal"));
             }
         }
         if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
@@ -340,7 +340,7 @@ impl Dec<'_> {
                 self.i += 1;
             }
             if digits(self) == 0 {
-                return Err(self.err_here("in exponent of numeric literal"));
+                return Err(self.err_here("in numeric literal"));
             }
         }
         let text = &self.s[start..self.i];
@@ -350,7 +350,18 @@ impl Dec<'_> {
         }
     }
 
+    /// Go's "invalid escape sequence" error for the escape whose
+    /// character (after the backslash) starts at `self.i`.
+    fn bad_escape(&self) -> String {
+        let start = self.i.saturating_sub(1);
+        let rest = self.s.get(start..).unwrap_or("");
+        let take = if rest[1..].starts_with('u') { 6 } else { 2 };
+        let seq: String = rest.chars().take(take).collect();
+        format!("invalid escape sequence `{seq}` in string")
+    }
+
     fn hex4(&mut self) -> DResult<u32> {
+        let start = self.i;
         let mut n = 0;
         for _ in 0..4 {
             match self.b.get(self.i).and_then(|&c| (c as char).to_digit(16)) {
@@ -358,7 +369,10 @@ impl Dec<'_> {
                     n = n * 16 + d;
                     self.i += 1;
                 }
-                None => return Err(self.err_here("in \\u hexadecimal character escape")),
+                None => {
+                    self.i = start - 1;
+                    return Err(self.bad_escape());
+                }
             }
         }
         Ok(n)
@@ -391,7 +405,7 @@ impl Dec<'_> {
                         b'r' => Some('\r'),
                         b't' => Some('\t'),
                         b'u' => None,
-                        _ => return Err(self.err_here("in string escape code")),
+                        _ => return Err(self.bad_escape()),
                     };
                     self.i += 1;
                     match simple {
@@ -418,7 +432,7 @@ impl Dec<'_> {
                         }
                     }
                 }
-                c if (c as u32) < 0x20 => return Err(self.err_here("in string literal")),
+                c if (c as u32) < 0x20 => return Err(self.err_here("in string")),
                 c => {
                     out.push(c);
                     self.i += c.len_utf8();

@@ -249,13 +249,19 @@ struct Dec<'a> {
     s: &'a str,
     i: usize,
     line: usize,
+    /// The key being defined, for error messages (BurntSushi's "last key").
+    last_key: String,
 }
 
 type R<T> = Result<T, String>;
 
 impl Dec<'_> {
     fn err<T>(&self, msg: impl AsRef<str>) -> R<T> {
-        Err(format!("toml: line {}: {}", self.line, msg.as_ref()))
+        if self.last_key.is_empty() {
+            Err(format!("toml: line {}: {}", self.line, msg.as_ref()))
+        } else {
+            Err(format!("toml: line {} (last key {:?}): {}", self.line, self.last_key, msg.as_ref()))
+        }
     }
     fn peek(&self) -> Option<char> {
         self.s[self.i..].chars().next()
@@ -360,8 +366,11 @@ impl Dec<'_> {
     fn basic_string(&mut self) -> R<String> {
         let mut out = String::new();
         loop {
+            if self.peek() == Some('\n') {
+                return self.err("strings cannot contain newlines");
+            }
             match self.bump() {
-                None | Some('\n') => return self.err("unexpected EOF; expected '\"'"),
+                None => return self.err("unexpected EOF; expected '\"'"),
                 Some('"') => return Ok(out),
                 Some('\\') => out.push(self.escape()?),
                 Some(c) => out.push(c),
@@ -408,7 +417,8 @@ impl Dec<'_> {
         let st = self.i;
         loop {
             match self.peek() {
-                None | Some('\n') => return self.err("unexpected EOF; expected \"'\""),
+                Some('\n') => return self.err("strings cannot contain newlines"),
+                None => return self.err("unexpected EOF; expected \"'\""),
                 Some('\'') => {
                     let s = self.s[st..self.i].to_string();
                     self.bump();
@@ -524,7 +534,7 @@ impl Dec<'_> {
                         return self.err("expected '=' after key");
                     }
                     let v = self.value(depth + 1)?;
-                    insert_dotted(&t, &k, v).or_else(|m| self.err(m))?;
+                    insert_dotted(&t, &[], &k, v).or_else(|m| self.err(m))?;
                     self.ws();
                     if self.eat(',') {
                         continue;
@@ -572,8 +582,8 @@ impl Dec<'_> {
         if let Some(f) = parse_float(tok) {
             return Ok(Value::Float(f));
         }
-        if is_datetime(tok) {
-            return Ok(Value::from(tok));
+        if let Some(dt) = datetime_json(tok) {
+            return Ok(Value::from(dt));
         }
         if tok.is_empty() {
             return match self.peek() {
@@ -581,7 +591,7 @@ impl Dec<'_> {
                 None => self.err("unexpected EOF; expected value"),
             };
         }
-        self.err(format!("invalid value: {tok:?}"))
+        self.err(format!("expected value but found {tok:?} instead"))
     }
 }
 
@@ -647,17 +657,69 @@ fn parse_float(tok: &str) -> Option<f64> {
     tok.replace('_', "").parse().ok()
 }
 
-fn is_datetime(tok: &str) -> bool {
+/// A TOML date-time as Go's JSON encoding of the decoded `time.Time`
+/// prints it (RFC 3339; local values are taken as UTC).
+fn datetime_json(tok: &str) -> Option<String> {
     let b = tok.as_bytes();
-    let date = b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[7] == b'-';
-    let time = b.len() >= 8 && b[2] == b':' && b[5] == b':';
-    date || time
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let time = |t: &str| -> Option<(String, usize)> {
+        let tb = t.as_bytes();
+        if tb.len() < 8 || tb[2] != b':' || tb[5] != b':' {
+            return None;
+        }
+        if !(tb[..2].iter().chain(&tb[3..5]).chain(&tb[6..8])).all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut out = t[..8].to_string();
+        let mut n = 8;
+        if tb.get(8) == Some(&b'.') {
+            let st = 9;
+            n = st;
+            while n < tb.len() && tb[n].is_ascii_digit() {
+                n += 1;
+            }
+            if n == st {
+                return None;
+            }
+            let frac = t[st..n.min(st + 9)].trim_end_matches('0');
+            if !frac.is_empty() {
+                out.push('.');
+                out.push_str(frac);
+            }
+        }
+        Some((out, n))
+    };
+    if b.len() >= 8 && b[2] == b':' {
+        let (t, n) = time(tok)?;
+        return (n == tok.len()).then(|| format!("0000-01-01T{t}Z"));
+    }
+    if b.len() < 10 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+        return None;
+    }
+    let date = &tok[..10];
+    if b.len() == 10 {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (t, n) = time(&tok[11..])?;
+    let zone = &tok[11 + n..];
+    let zone = match zone {
+        "" | "Z" | "z" => "Z".to_string(),
+        z if z.len() == 6
+            && matches!(z.as_bytes()[0], b'+' | b'-')
+            && z.as_bytes()[3] == b':' =>
+        {
+            if &z[1..] == "00:00" { "Z".to_string() } else { z.to_string() }
+        }
+        _ => return None,
+    };
+    Some(format!("{date}T{t}{zone}"))
 }
 
-fn insert_dotted(t: &Map, key: &[String], v: Value) -> Result<(), String> {
+fn insert_dotted(t: &Map, prefix: &[String], key: &[String], v: Value) -> Result<(), String> {
+    let full: Vec<String> = prefix.iter().chain(key).cloned().collect();
     let Some((last, parents)) = key.split_last() else {
         return Ok(());
     };
@@ -665,7 +727,7 @@ fn insert_dotted(t: &Map, key: &[String], v: Value) -> Result<(), String> {
     for p in parents {
         m = match m.get(p) {
             Some(Value::Map(x)) => x,
-            Some(_) => return Err(format!("Key '{}' has already been defined.", key_path(key))),
+            Some(_) => return Err(format!("Key '{}' has already been defined.", key_path(&full))),
             None => {
                 let x = Map::new();
                 m.insert(p.clone(), Value::Map(x.clone()));
@@ -674,7 +736,7 @@ fn insert_dotted(t: &Map, key: &[String], v: Value) -> Result<(), String> {
         };
     }
     if m.contains_key(last) {
-        return Err(format!("Key '{}' has already been defined.", key_path(key)));
+        return Err(format!("Key '{}' has already been defined.", key_path(&full)));
     }
     m.insert(last.clone(), v);
     Ok(())
@@ -683,9 +745,11 @@ fn insert_dotted(t: &Map, key: &[String], v: Value) -> Result<(), String> {
 /// `toml.Unmarshal` into `map[string]interface{}` (integers are int64,
 /// date-times are kept as their text).
 pub fn decode(text: &str) -> Result<MapInner, String> {
-    let mut d = Dec { s: text, i: 0, line: 1 };
+    let mut d = Dec { s: text, i: 0, line: 1, last_key: String::new() };
     let root = Map::new();
     let mut current = root.clone();
+    let mut prefix: Vec<String> = Vec::new();
+    let mut defined: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
     loop {
         d.blank();
         match d.peek() {
@@ -693,11 +757,17 @@ pub fn decode(text: &str) -> Result<MapInner, String> {
             Some('[') => {
                 d.bump();
                 let array = d.eat('[');
+                d.last_key.clear();
                 let key = d.key()?;
                 if !d.eat(']') || (array && !d.eat(']')) {
                     return d.err("expected ']' to close table header");
                 }
                 d.end_of_line()?;
+                if !array && !defined.insert(key.clone()) {
+                    d.line -= 1;
+                    return d.err(format!("Key '{}' has already been defined.", key_path(&key)));
+                }
+                prefix = key.clone();
                 let (parents, last) = key.split_at(key.len() - 1);
                 let mut m = root.clone();
                 for p in parents {
@@ -739,6 +809,9 @@ pub fn decode(text: &str) -> Result<MapInner, String> {
                 }
             }
             Some(_) => {
+                if d.peek() == Some('=') {
+                    return d.err("unexpected '=': key name appears blank");
+                }
                 let key = d.key()?;
                 if !d.eat('=') {
                     return match d.peek() {
@@ -746,8 +819,10 @@ pub fn decode(text: &str) -> Result<MapInner, String> {
                         None => d.err("unexpected EOF; expected '.' or '='"),
                     };
                 }
+                d.last_key = key_path(&prefix.iter().chain(&key).cloned().collect::<Vec<_>>());
                 let v = d.value(0)?;
-                insert_dotted(&current, &key, v).or_else(|m| d.err(m))?;
+                insert_dotted(&current, &prefix, &key, v).or_else(|m| d.err(m))?;
+                d.last_key.clear();
                 d.end_of_line()?;
             }
         }

@@ -134,7 +134,7 @@ fn v2_node(v: &Value, depth: usize) -> Result<Node, String> {
             };
             Node::Scalar(out, false)
         }
-        Value::String(s) => Node::Scalar(s.to_string(), true),
+        Value::String(s) => Node::Scalar(json_reread(s), true),
         Value::List(l) => {
             let mut items = Vec::with_capacity(l.len());
             for e in l.iter() {
@@ -145,13 +145,52 @@ fn v2_node(v: &Value, depth: usize) -> Result<Node, String> {
         Value::Map(m) => {
             let mut entries = Vec::with_capacity(m.len());
             for (k, e) in m.entries() {
-                entries.push((k, v2_node(&e, depth + 1)?));
+                entries.push((json_reread(&k), v2_node(&e, depth + 1)?));
             }
             entries.sort_by(|a, b| key_cmp(&a.0, &b.0, false));
             Node::Map(entries.into_iter().map(|(k, n)| (Node::Scalar(k, true), n)).collect())
         }
         Value::Object(_) => v2_node(&v.to_data(), depth + 1)?,
     })
+}
+
+/// A string as yaml.v2 reads it back from the JSON text `toYaml` makes:
+/// JSON leaves U+0085 (NEL) unescaped, and inside a double-quoted YAML
+/// scalar it is a line break, so it folds like one (a single break becomes a
+/// space, spaces around breaks are dropped, further breaks become `\n`).
+fn json_reread(s: &str) -> String {
+    if !s.contains('\u{85}') {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != ' ' && c != '\u{85}' {
+            out.push(c);
+            continue;
+        }
+        // A run of blanks and breaks.
+        let mut whitespace = String::new();
+        let mut breaks = 0usize;
+        let mut cur = Some(c);
+        while let Some(ch) = cur {
+            match ch {
+                ' ' if breaks == 0 => whitespace.push(' '),
+                ' ' => {}
+                _ => breaks += 1,
+            }
+            cur = match chars.peek() {
+                Some(&n) if n == ' ' || n == '\u{85}' => chars.next(),
+                _ => None,
+            };
+        }
+        match breaks {
+            0 => out.push_str(&whitespace),
+            1 => out.push(' '),
+            n => out.extend(std::iter::repeat_n('\n', n - 1)),
+        }
+    }
+    out
 }
 
 /// Helm's `toYamlPretty`: yaml.v3's encoder with indent 2 on the value
