@@ -5,9 +5,9 @@
 use crate::num::format_float as go_format_float;
 use crate::value::{MapInner, Value};
 
-/// Nesting beyond which encoding gives up (Go detects cycles past a depth
-/// of 1000 and reports them with this message).
-const MAX_DEPTH: usize = 1000;
+/// Nesting beyond which encoding gives up, reported as Go reports a cyclic
+/// value (Go only gives up on real cycles; see [`crate::yaml::MAX_DEPTH`]).
+use crate::yaml::MAX_DEPTH;
 
 /// How `encoding/json` writes a float64 (`'f'` format unless the exponent is
 /// below -6 or at least 21, then `'e'` with a two-digit minimum exponent
@@ -69,7 +69,7 @@ impl Enc {
     fn value(&mut self, v: &Value, depth: usize) -> Result<(), String> {
         if depth > MAX_DEPTH {
             return Err(
-                "json: unsupported value: encountered a cycle via map[string]interface {}".into()
+                "json: unsupported value: encountered a cycle via map[string]interface {}".into(),
             );
         }
         match v {
@@ -130,7 +130,11 @@ impl Enc {
 }
 
 fn encode(v: &Value, escape_html: bool, indent: Option<&'static str>) -> Result<String, String> {
-    let mut e = Enc { out: String::new(), escape_html, indent };
+    let mut e = Enc {
+        out: String::new(),
+        escape_html,
+        indent,
+    };
     e.value(v, 0)?;
     Ok(e.out)
 }
@@ -217,8 +221,8 @@ impl Dec<'_> {
         match c {
             b'{' => {
                 self.depth += 1;
-                if self.depth > 10000 {
-                    return Err("exceeded max depth".into());
+                if self.depth > MAX_DEPTH {
+                    return Err(format!("exceeded max depth of {MAX_DEPTH}"));
                 }
                 self.i += 1;
                 let mut m = MapInner::new();
@@ -256,8 +260,8 @@ impl Dec<'_> {
             }
             b'[' => {
                 self.depth += 1;
-                if self.depth > 10000 {
-                    return Err("exceeded max depth".into());
+                if self.depth > MAX_DEPTH {
+                    return Err(format!("exceeded max depth of {MAX_DEPTH}"));
                 }
                 self.i += 1;
                 let mut v = Vec::new();
@@ -346,7 +350,9 @@ impl Dec<'_> {
         let text = &self.s[start..self.i];
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
-            _ => Err(format!("json: cannot unmarshal number {text} into Go value of type float64")),
+            _ => Err(format!(
+                "json: cannot unmarshal number {text} into Go value of type float64"
+            )),
         }
     }
 
@@ -444,7 +450,12 @@ impl Dec<'_> {
 
 /// `json.Unmarshal(text, &v)` with `v interface{}`.
 pub fn unmarshal(text: &str) -> Result<Value, String> {
-    let mut d = Dec { s: text, b: text.as_bytes(), i: 0, depth: 0 };
+    let mut d = Dec {
+        s: text,
+        b: text.as_bytes(),
+        i: 0,
+        depth: 0,
+    };
     let v = d.value()?;
     d.ws();
     if d.i < d.b.len() {

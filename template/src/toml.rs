@@ -7,7 +7,7 @@
 use crate::num::format_float;
 use crate::value::{Map, MapInner, Value};
 
-const MAX_DEPTH: usize = 1000;
+use crate::yaml::MAX_DEPTH;
 
 fn quote(s: &str) -> String {
     let mut out = String::from("\"");
@@ -31,7 +31,10 @@ fn quote(s: &str) -> String {
 }
 
 fn key_piece(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         quote(k)
@@ -39,7 +42,10 @@ fn key_piece(k: &str) -> String {
 }
 
 fn key_path(key: &[String]) -> String {
-    key.iter().map(|k| key_piece(k)).collect::<Vec<_>>().join(".")
+    key.iter()
+        .map(|k| key_piece(k))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 const NIL_ELEMENT: &str = "toml: cannot encode array with nil element";
@@ -202,7 +208,12 @@ impl Enc {
         }
     }
 
-    fn map(&mut self, key: &[String], entries: &[(String, Value)], depth: usize) -> Result<(), String> {
+    fn map(
+        &mut self,
+        key: &[String],
+        entries: &[(String, Value)],
+        depth: usize,
+    ) -> Result<(), String> {
         let (direct, sub) = split(entries)?;
         for (k, e) in direct.iter().chain(sub.iter()) {
             let mut kk = key.to_vec();
@@ -260,7 +271,12 @@ impl Dec<'_> {
         if self.last_key.is_empty() {
             Err(format!("toml: line {}: {}", self.line, msg.as_ref()))
         } else {
-            Err(format!("toml: line {} (last key {:?}): {}", self.line, self.last_key, msg.as_ref()))
+            Err(format!(
+                "toml: line {} (last key {:?}): {}",
+                self.line,
+                self.last_key,
+                msg.as_ref()
+            ))
         }
     }
     fn peek(&self) -> Option<char> {
@@ -343,7 +359,8 @@ impl Dec<'_> {
                 }
                 _ => {
                     let st = self.i;
-                    while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                    while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    {
                         self.bump();
                     }
                     if st == self.i {
@@ -516,7 +533,9 @@ impl Dec<'_> {
                         return Ok(Value::list(items));
                     }
                     return match self.peek() {
-                        Some(c) => self.err(format!("expected a comma (',') or array terminator (']'), but got {c:?}")),
+                        Some(c) => self.err(format!(
+                            "expected a comma (',') or array terminator (']'), but got {c:?}"
+                        )),
                         None => self.err("unexpected EOF; expected ']'"),
                     };
                 }
@@ -661,7 +680,8 @@ fn parse_float(tok: &str) -> Option<f64> {
 /// prints it (RFC 3339; local values are taken as UTC).
 fn datetime_json(tok: &str) -> Option<String> {
     let b = tok.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
     let time = |t: &str| -> Option<(String, usize)> {
         let tb = t.as_bytes();
         if tb.len() < 8 || tb[2] != b':' || tb[5] != b':' {
@@ -693,7 +713,13 @@ fn datetime_json(tok: &str) -> Option<String> {
         let (t, n) = time(tok)?;
         return (n == tok.len()).then(|| format!("0000-01-01T{t}Z"));
     }
-    if b.len() < 10 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+    if b.len() < 10
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
         return None;
     }
     let date = &tok[..10];
@@ -707,11 +733,12 @@ fn datetime_json(tok: &str) -> Option<String> {
     let zone = &tok[11 + n..];
     let zone = match zone {
         "" | "Z" | "z" => "Z".to_string(),
-        z if z.len() == 6
-            && matches!(z.as_bytes()[0], b'+' | b'-')
-            && z.as_bytes()[3] == b':' =>
-        {
-            if &z[1..] == "00:00" { "Z".to_string() } else { z.to_string() }
+        z if z.len() == 6 && matches!(z.as_bytes()[0], b'+' | b'-') && z.as_bytes()[3] == b':' => {
+            if &z[1..] == "00:00" {
+                "Z".to_string()
+            } else {
+                z.to_string()
+            }
         }
         _ => return None,
     };
@@ -727,7 +754,12 @@ fn insert_dotted(t: &Map, prefix: &[String], key: &[String], v: Value) -> Result
     for p in parents {
         m = match m.get(p) {
             Some(Value::Map(x)) => x,
-            Some(_) => return Err(format!("Key '{}' has already been defined.", key_path(&full))),
+            Some(_) => {
+                return Err(format!(
+                    "Key '{}' has already been defined.",
+                    key_path(&full)
+                ));
+            }
             None => {
                 let x = Map::new();
                 m.insert(p.clone(), Value::Map(x.clone()));
@@ -736,7 +768,10 @@ fn insert_dotted(t: &Map, prefix: &[String], key: &[String], v: Value) -> Result
         };
     }
     if m.contains_key(last) {
-        return Err(format!("Key '{}' has already been defined.", key_path(&full)));
+        return Err(format!(
+            "Key '{}' has already been defined.",
+            key_path(&full)
+        ));
     }
     m.insert(last.clone(), v);
     Ok(())
@@ -745,7 +780,12 @@ fn insert_dotted(t: &Map, prefix: &[String], key: &[String], v: Value) -> Result
 /// `toml.Unmarshal` into `map[string]interface{}` (integers are int64,
 /// date-times are kept as their text).
 pub fn decode(text: &str) -> Result<MapInner, String> {
-    let mut d = Dec { s: text, i: 0, line: 1, last_key: String::new() };
+    let mut d = Dec {
+        s: text,
+        i: 0,
+        line: 1,
+        last_key: String::new(),
+    };
     let root = Map::new();
     let mut current = root.clone();
     let mut prefix: Vec<String> = Vec::new();
@@ -765,7 +805,10 @@ pub fn decode(text: &str) -> Result<MapInner, String> {
                 d.end_of_line()?;
                 if !array && !defined.insert(key.clone()) {
                     d.line -= 1;
-                    return d.err(format!("Key '{}' has already been defined.", key_path(&key)));
+                    return d.err(format!(
+                        "Key '{}' has already been defined.",
+                        key_path(&key)
+                    ));
                 }
                 prefix = key.clone();
                 let (parents, last) = key.split_at(key.len() - 1);
@@ -791,7 +834,9 @@ pub fn decode(text: &str) -> Result<MapInner, String> {
                     let mut list = match m.get(name) {
                         Some(Value::List(l)) => l.as_ref().clone(),
                         None => Vec::new(),
-                        Some(_) => return d.err(format!("key {:?} is already defined", key_path(&key))),
+                        Some(_) => {
+                            return d.err(format!("key {:?} is already defined", key_path(&key)));
+                        }
                     };
                     list.push(Value::Map(t.clone()));
                     m.insert(name.clone(), Value::list(list));
@@ -804,7 +849,12 @@ pub fn decode(text: &str) -> Result<MapInner, String> {
                             m.insert(name.clone(), Value::Map(x.clone()));
                             x
                         }
-                        Some(_) => return d.err(format!("Key '{}' has already been defined.", key_path(&key))),
+                        Some(_) => {
+                            return d.err(format!(
+                                "Key '{}' has already been defined.",
+                                key_path(&key)
+                            ));
+                        }
                     };
                 }
             }
@@ -830,4 +880,3 @@ pub fn decode(text: &str) -> Result<MapInner, String> {
     let out = root.0.borrow().clone();
     Ok(out)
 }
-

@@ -35,7 +35,9 @@ fn must_to_yaml(a: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn to_yaml_pretty(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::from(yaml::to_yaml_pretty(&arg(a)).unwrap_or_default()))
+    Ok(Value::from(
+        yaml::to_yaml_pretty(&arg(a)).unwrap_or_default(),
+    ))
 }
 
 fn from_yaml(a: &[Value]) -> Result<Value, FuncError> {
@@ -61,16 +63,22 @@ fn must_to_json(a: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn to_pretty_json(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::from(json::marshal_indent(&arg(a)).unwrap_or_default()))
+    Ok(Value::from(
+        json::marshal_indent(&arg(a)).unwrap_or_default(),
+    ))
 }
 
 fn must_to_pretty_json(a: &[Value]) -> Result<Value, FuncError> {
-    json::marshal_indent(&arg(a)).map(Value::from).map_err(FuncError)
+    json::marshal_indent(&arg(a))
+        .map(Value::from)
+        .map_err(FuncError)
 }
 
 /// Sprig's `toRawJson` panics on error, so it fails like `mustToRawJson`.
 fn to_raw_json(a: &[Value]) -> Result<Value, FuncError> {
-    json::marshal_raw(&arg(a)).map(Value::from).map_err(FuncError)
+    json::marshal_raw(&arg(a))
+        .map(Value::from)
+        .map_err(FuncError)
 }
 
 fn from_json(a: &[Value]) -> Result<Value, FuncError> {
@@ -95,7 +103,9 @@ fn to_toml(a: &[Value]) -> Result<Value, FuncError> {
     let v = arg(a);
     if v.is_nil() {
         // BurntSushi/toml panics on an untyped nil; the template sees it.
-        return Err(FuncError::new("reflect: call of reflect.Value.Type on zero Value"));
+        return Err(FuncError::new(
+            "reflect: call of reflect.Value.Type on zero Value",
+        ));
     }
     Ok(Value::from(toml::encode(&v).unwrap_or_else(|e| e)))
 }

@@ -253,14 +253,17 @@ impl Emitter {
         self.ctx = ctx;
         match node {
             Node::Scalar(s, is_str) => {
-                let style = if *is_str { requested_style(s) } else { Style::Plain };
+                let style = if *is_str {
+                    requested_style(s)
+                } else {
+                    Style::Plain
+                };
                 self.scalar(s, style);
             }
             Node::Seq(items) if items.is_empty() => self.empty_flow("[", "]"),
             Node::Map(items) if items.is_empty() => self.empty_flow("{", "}"),
             Node::Seq(items) => {
-                let indentless =
-                    self.flavor == Flavor::V2 && self.ctx.mapping && !self.indention;
+                let indentless = self.flavor == Flavor::V2 && self.ctx.mapping && !self.indention;
                 self.increase_indent(false, indentless);
                 for item in items {
                     self.write_indent();
@@ -278,15 +281,33 @@ impl Emitter {
                         _ => false,
                     };
                     if simple {
-                        self.node(k, Ctx { mapping: true, simple_key: true });
+                        self.node(
+                            k,
+                            Ctx {
+                                mapping: true,
+                                simple_key: true,
+                            },
+                        );
                         self.write_indicator(":", false, false, false);
                     } else {
                         self.write_indicator("?", true, false, true);
-                        self.node(k, Ctx { mapping: true, simple_key: false });
+                        self.node(
+                            k,
+                            Ctx {
+                                mapping: true,
+                                simple_key: false,
+                            },
+                        );
                         self.write_indent();
                         self.write_indicator(":", true, false, true);
                     }
-                    self.node(v, Ctx { mapping: true, simple_key: false });
+                    self.node(
+                        v,
+                        Ctx {
+                            mapping: true,
+                            simple_key: false,
+                        },
+                    );
                 }
                 self.pop_indent();
             }

@@ -68,11 +68,18 @@ impl YMap {
 }
 
 enum Kind {
-    Scalar { value: String, tag: Option<String>, plain: bool },
+    Scalar {
+        value: String,
+        tag: Option<String>,
+        plain: bool,
+    },
     Seq(Vec<usize>),
     /// Keys and values interleaved.
     Map(Vec<usize>),
-    Alias { name: String, target: usize },
+    Alias {
+        name: String,
+        target: usize,
+    },
 }
 
 struct PNode {
@@ -122,8 +129,16 @@ fn parser_fail(e: &libyaml_safer::Error) -> Fail {
         line = cm;
     }
     let problem = e.problem();
-    let problem = if problem.is_empty() { "unknown problem parsing YAML content" } else { problem };
-    let msg = if line != 0 { format!("line {line}: {problem}") } else { problem.to_string() };
+    let problem = if problem.is_empty() {
+        "unknown problem parsing YAML content"
+    } else {
+        problem
+    };
+    let msg = if line != 0 {
+        format!("line {line}: {problem}")
+    } else {
+        problem.to_string()
+    };
     let (real_line, col) = match e.problem_mark() {
         Some(m) => (m.line as usize + 1, m.column as usize + 1),
         None => (0, 0),
@@ -170,9 +185,21 @@ impl<'a, 'b> Composer<'a, 'b> {
             let column = ev.start_mark.column as usize + 1;
             let is_seq = matches!(ev.data, EventData::SequenceStart { .. });
             let (id, opens) = match ev.data {
-                EventData::Scalar { anchor, tag, value, plain_implicit, .. } => {
+                EventData::Scalar {
+                    anchor,
+                    tag,
+                    value,
+                    plain_implicit,
+                    ..
+                } => {
                     let id = nodes.len();
-                    nodes.push(PNode { kind: Kind::Scalar { value, tag, plain: plain_implicit } });
+                    nodes.push(PNode {
+                        kind: Kind::Scalar {
+                            value,
+                            tag,
+                            plain: plain_implicit,
+                        },
+                    });
                     if let Some(a) = anchor {
                         anchors.insert(a, id);
                     }
@@ -187,16 +214,25 @@ impl<'a, 'b> Composer<'a, 'b> {
                         ));
                     };
                     let id = nodes.len();
-                    nodes.push(PNode { kind: Kind::Alias { name: anchor, target } });
+                    nodes.push(PNode {
+                        kind: Kind::Alias {
+                            name: anchor,
+                            target,
+                        },
+                    });
                     (id, false)
                 }
-                EventData::SequenceStart { anchor, .. } | EventData::MappingStart { anchor, .. } => {
+                EventData::SequenceStart { anchor, .. }
+                | EventData::MappingStart { anchor, .. } => {
                     if stack.len() >= MAX_DEPTH {
-                        return Err(Fail::Yaml(
-                            format!("line {line}: exceeded max depth of {MAX_DEPTH}"),
-                            line,
-                            column,
-                        ));
+                        // Worded like yaml.v2's scanner limit (line shown
+                        // from the second line on).
+                        let msg = if line > 1 {
+                            format!("line {line}: exceeded max depth of {MAX_DEPTH}")
+                        } else {
+                            format!("exceeded max depth of {MAX_DEPTH}")
+                        };
+                        return Err(Fail::Yaml(msg, line, column));
                     }
                     let id = nodes.len();
                     let kind = if is_seq {
@@ -217,10 +253,16 @@ impl<'a, 'b> Composer<'a, 'b> {
                 EventData::DocumentEnd { .. } => {
                     return match root {
                         Some(r) => Ok((nodes, r)),
-                        None => Err(yaml_fail("attempted to go past the end of stream; corrupted value?")),
+                        None => Err(yaml_fail(
+                            "attempted to go past the end of stream; corrupted value?",
+                        )),
                     };
                 }
-                _ => return Err(yaml_fail("attempted to go past the end of stream; corrupted value?")),
+                _ => {
+                    return Err(yaml_fail(
+                        "attempted to go past the end of stream; corrupted value?",
+                    ));
+                }
             };
             match stack.last() {
                 Some(&parent) => match &mut nodes[parent].kind {
@@ -243,7 +285,10 @@ pub(crate) fn decode_docs(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut bytes);
-    let mut c = Composer { parser, peeked: None };
+    let mut c = Composer {
+        parser,
+        peeked: None,
+    };
     let mut out = Vec::new();
     let run = |c: &mut Composer, out: &mut Vec<Y>| -> Result<(), Fail> {
         match c.next()?.data {
@@ -460,7 +505,10 @@ fn scalar(value: &str, tag: Option<&str>, plain: bool) -> Result<Y, Fail> {
     let tag = tag.unwrap_or("");
     let short = tag.strip_prefix(TAG_PREFIX);
     let resolvable = tag.is_empty()
-        || matches!(short, Some("str" | "bool" | "int" | "float" | "null" | "timestamp"));
+        || matches!(
+            short,
+            Some("str" | "bool" | "int" | "float" | "null" | "timestamp")
+        );
     if !resolvable {
         if tag == BINARY_TAG {
             return match base64_decode(value) {
@@ -504,7 +552,7 @@ fn scalar(value: &str, tag: Option<&str>, plain: bool) -> Result<Y, Fail> {
 /// Go's `base64.StdEncoding.DecodeString` (line breaks ignored).
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let clean: Vec<u8> = s.bytes().filter(|&b| b != b'\n' && b != b'\r').collect();
-    if clean.len() % 4 != 0 {
+    if !clean.len().is_multiple_of(4) {
         return None;
     }
     let val = |c: u8| -> Option<u32> {
@@ -600,7 +648,10 @@ fn convert(y: Y, json_err: &mut Option<String>) -> Result<Value, String> {
         Y::Uint(u) => Value::Float(u as f64),
         Y::Float(f) => {
             if !f.is_finite() && json_err.is_none() {
-                *json_err = Some(format!("json: unsupported value: {}", format_float(f, 'g', -1)));
+                *json_err = Some(format!(
+                    "json: unsupported value: {}",
+                    format_float(f, 'g', -1)
+                ));
             }
             Value::Float(f)
         }
@@ -646,11 +697,19 @@ fn float32_key(f: f64) -> String {
         return ".nan".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
     }
     let x = f as f32;
     if x.is_infinite() {
-        return if x > 0.0 { ".inf".into() } else { "-.inf".into() };
+        return if x > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
     }
     let shortest: f64 = format!("{x:e}").parse().unwrap_or(f);
     format_float(shortest, 'g', -1)

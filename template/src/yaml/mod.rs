@@ -19,10 +19,12 @@ use crate::value::{Map, Value};
 use emit::{Flavor, Node};
 use resolve::key_cmp;
 
-/// Deepest nesting accepted, in collections (yaml.v2's scanner limit is
-/// 10000; ours is lower so that the recursive passes over the data stay well
-/// inside a WebAssembly stack).
-pub const MAX_DEPTH: usize = 1000;
+/// Deepest nesting of collections accepted when loading and serialising
+/// (YAML, JSON, TOML). yaml.v2's own limit is 10000, but the passes over
+/// the data are recursive and must stay well inside a 1 MiB WebAssembly
+/// stack even in debug builds (about 2.5 KiB per level there); real charts
+/// nest a few dozen levels at most.
+pub const MAX_DEPTH: usize = 256;
 
 /// A failure to load YAML, worded as Helm reports it (the text that follows
 /// `cannot unmarshal yaml document: ` in `helm template` errors).
@@ -77,7 +79,10 @@ pub fn load(text: &str) -> Result<Value, YamlError> {
 
 /// Every document of a multi-document stream, each loaded like [`load`].
 pub fn load_all(text: &str) -> Result<Vec<Value>, YamlError> {
-    load::decode_docs(text, true)?.into_iter().map(load::to_value).collect()
+    load::decode_docs(text, true)?
+        .into_iter()
+        .map(load::to_value)
+        .collect()
 }
 
 /// `yaml.Unmarshal` into `map[string]interface{}`: how Helm reads values
@@ -120,7 +125,10 @@ fn v2_node(v: &Value, depth: usize) -> Result<Node, String> {
         Value::Int(i) | Value::Int64(i) => Node::Scalar(i.to_string(), false),
         Value::Float(f) => {
             if !f.is_finite() {
-                return Err(format!("json: unsupported value: {}", format_float(*f, 'g', -1)));
+                return Err(format!(
+                    "json: unsupported value: {}",
+                    format_float(*f, 'g', -1)
+                ));
             }
             // yaml.v2 re-reads the JSON number text.
             let text = json::format_float(*f);
@@ -148,7 +156,12 @@ fn v2_node(v: &Value, depth: usize) -> Result<Node, String> {
                 entries.push((json_reread(&k), v2_node(&e, depth + 1)?));
             }
             entries.sort_by(|a, b| key_cmp(&a.0, &b.0, false));
-            Node::Map(entries.into_iter().map(|(k, n)| (Node::Scalar(k, true), n)).collect())
+            Node::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, n)| (Node::Scalar(k, true), n))
+                    .collect(),
+            )
         }
         Value::Object(_) => v2_node(&v.to_data(), depth + 1)?,
     })
@@ -232,7 +245,12 @@ fn v3_node(v: &Value, depth: usize) -> Result<Node, String> {
                 entries.push((k, v3_node(&e, depth + 1)?));
             }
             entries.sort_by(|a, b| key_cmp(&a.0, &b.0, true));
-            Node::Map(entries.into_iter().map(|(k, n)| (Node::Scalar(k, true), n)).collect())
+            Node::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, n)| (Node::Scalar(k, true), n))
+                    .collect(),
+            )
         }
         Value::Object(_) => v3_node(&v.to_data(), depth + 1)?,
     })

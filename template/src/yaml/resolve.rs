@@ -149,7 +149,11 @@ pub fn go_parse_int(s: &str) -> Option<i64> {
     };
     let u = go_parse_uint(rest)?;
     if neg {
-        if u <= 1u64 << 63 { Some((u as i64).wrapping_neg()) } else { None }
+        if u <= 1u64 << 63 {
+            Some((u as i64).wrapping_neg())
+        } else {
+            None
+        }
     } else if u < 1u64 << 63 {
         Some(u as i64)
     } else {
@@ -163,13 +167,19 @@ pub fn go_parse_float(s: &str) -> Option<f64> {
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
     let lower = t.to_ascii_lowercase();
     if lower == "inf" || lower == "infinity" {
-        return Some(if s.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY });
+        return Some(if s.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     if lower == "nan" {
         return Some(f64::NAN);
     }
     // Only plain decimal syntax: digits, one dot, exponent.
-    let ok = t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
+    let ok = t
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
     if !ok || !t.bytes().any(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -448,10 +458,16 @@ mod tests {
         assert_eq!(resolve_plain("1e3"), Resolved::Float(1000.0));
         assert_eq!(resolve_plain("1e400"), Resolved::Str);
         assert_eq!(resolve_plain(".5"), Resolved::Float(0.5));
-        assert_eq!(resolve_plain("12345678901234567890"), Resolved::Uint(12345678901234567890));
+        assert_eq!(
+            resolve_plain("12345678901234567890"),
+            Resolved::Uint(12345678901234567890)
+        );
         assert_eq!(resolve_plain("2001-12-14"), Resolved::Timestamp);
         assert_eq!(resolve_plain("2001-02-30"), Resolved::Str);
-        assert_eq!(resolve_plain("2001-12-14t21:59:43.10-05:00"), Resolved::Timestamp);
+        assert_eq!(
+            resolve_plain("2001-12-14t21:59:43.10-05:00"),
+            Resolved::Timestamp
+        );
         assert_eq!(resolve_plain("2001-12-14 21:59:43.10"), Resolved::Timestamp);
         assert_eq!(resolve_plain("2001-12-14 21:59:43.10 -5"), Resolved::Str);
         assert_eq!(resolve_plain("-"), Resolved::Str);
@@ -462,8 +478,15 @@ mod tests {
 
     #[test]
     fn natural_key_order() {
-        let mut v = vec!["item10", "item2", "a10b", "a9b", "A", "_u", "1", "10", "9", "-1", ""];
+        let mut v = vec![
+            "item10", "item2", "a10b", "a9b", "A", "_u", "1", "10", "9", "-1", "",
+        ];
         v.sort_by(|a, b| key_cmp(a, b, false));
-        assert_eq!(v, ["", "-1", "_u", "1", "9", "10", "A", "a9b", "a10b", "item2", "item10"]);
+        assert_eq!(
+            v,
+            [
+                "", "-1", "_u", "1", "9", "10", "A", "a9b", "a10b", "item2", "item10"
+            ]
+        );
     }
 }

@@ -41,7 +41,11 @@ fn helm_recorded_function_cases() {
         let got = (func(name).call)(&[arg]);
         let got = match (got, *ok) {
             (Ok(v), true) => {
-                let s = if *wrap_json { json::marshal(&v).unwrap_or_default() } else { render(&v) };
+                let s = if *wrap_json {
+                    json::marshal(&v).unwrap_or_default()
+                } else {
+                    render(&v)
+                };
                 if s == *want {
                     continue;
                 }
@@ -56,13 +60,22 @@ fn helm_recorded_function_cases() {
             (Ok(v), false) => format!("ok {:?}", render(&v)),
             (Err(e), true) => format!("error {:?}", e.0),
         };
-        failures.push(format!("#{i} {name} {values:?}\n  want {want:?}\n  got  {got}"));
+        failures.push(format!(
+            "#{i} {name} {values:?}\n  want {want:?}\n  got  {got}"
+        ));
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn call(name: &str, arg: Value) -> Result<String, String> {
-    (func(name).call)(&[arg]).map(|v| render(&v)).map_err(|e| e.0)
+    (func(name).call)(&[arg])
+        .map(|v| render(&v))
+        .map_err(|e| e.0)
 }
 
 fn nan() -> Value {
@@ -80,12 +93,18 @@ fn non_finite_floats() {
         call("mustToYaml", nan()),
         Err("error marshaling into JSON: json: unsupported value: NaN".into())
     );
-    assert_eq!(call("mustToJson", nan()), Err("json: unsupported value: NaN".into()));
+    assert_eq!(
+        call("mustToJson", nan()),
+        Err("json: unsupported value: NaN".into())
+    );
     assert_eq!(
         call("mustToPrettyJson", Value::Float(f64::INFINITY)),
         Err("json: unsupported value: +Inf".into())
     );
-    assert_eq!(call("toRawJson", nan()), Err("json: unsupported value: NaN".into()));
+    assert_eq!(
+        call("toRawJson", nan()),
+        Err("json: unsupported value: NaN".into())
+    );
     assert_eq!(
         call("mustToRawJson", Value::Float(f64::NEG_INFINITY)),
         Err("json: unsupported value: -Inf".into())
@@ -97,7 +116,10 @@ fn non_finite_floats() {
         Value::Int(5),
         Value::Int64(7),
     ]);
-    assert_eq!(call("toYamlPretty", l), Ok("- .nan\n- -.inf\n- 1e+06\n- 5\n- 7".into()));
+    assert_eq!(
+        call("toYamlPretty", l),
+        Ok("- .nan\n- -.inf\n- 1e+06\n- 5\n- 7".into())
+    );
     let mut m = crate::value::MapInner::new();
     m.insert("n".into(), nan());
     assert_eq!(call("toToml", Value::map(m)), Ok("n = nan\n".into()));
@@ -133,7 +155,8 @@ fn toml_errors() {
 #[test]
 fn from_toml_datetimes() {
     // `toJson (fromToml "ldt = 1979-05-27T07:32:00\nodt = ...")`
-    let text = "ldt = 1979-05-27T07:32:00\nodt = 1979-05-27T07:32:00-07:00\nlt = 07:32:00\nd = 1979-05-27";
+    let text =
+        "ldt = 1979-05-27T07:32:00\nodt = 1979-05-27T07:32:00-07:00\nlt = 07:32:00\nd = 1979-05-27";
     let got = call("fromToml", Value::from(text)).map(|_| ());
     assert_eq!(got, Ok(()));
     let v = (func("fromToml").call)(&[Value::from(text)]).unwrap_or_default();
@@ -143,12 +166,30 @@ fn from_toml_datetimes() {
     );
     // `toJson (fromToml "[t]\na = 1\na = 2")` and friends
     for (text, want) in [
-        ("[t]\na = 1\na = 2", r#"{"Error":"toml: line 3 (last key \"t.a\"): Key 't.a' has already been defined."}"#),
-        ("a.b = 1\na.b = 2", r#"{"Error":"toml: line 2 (last key \"a.b\"): Key 'a.b' has already been defined."}"#),
-        ("x = [1, 2\ny = 3", r#"{"Error":"toml: line 2 (last key \"x\"): expected a comma (',') or array terminator (']'), but got 'y'"}"#),
-        ("a = 1\n[t]\nb = nope", r#"{"Error":"toml: line 3 (last key \"t.b\"): expected value but found \"nope\" instead"}"#),
-        ("a = \"x\" junk", r#"{"Error":"toml: line 1: expected a top-level item to end with a newline, comment, or EOF, but got 'j' instead"}"#),
-        ("=1", r#"{"Error":"toml: line 1: unexpected '=': key name appears blank"}"#),
+        (
+            "[t]\na = 1\na = 2",
+            r#"{"Error":"toml: line 3 (last key \"t.a\"): Key 't.a' has already been defined."}"#,
+        ),
+        (
+            "a.b = 1\na.b = 2",
+            r#"{"Error":"toml: line 2 (last key \"a.b\"): Key 'a.b' has already been defined."}"#,
+        ),
+        (
+            "x = [1, 2\ny = 3",
+            r#"{"Error":"toml: line 2 (last key \"x\"): expected a comma (',') or array terminator (']'), but got 'y'"}"#,
+        ),
+        (
+            "a = 1\n[t]\nb = nope",
+            r#"{"Error":"toml: line 3 (last key \"t.b\"): expected value but found \"nope\" instead"}"#,
+        ),
+        (
+            "a = \"x\" junk",
+            r#"{"Error":"toml: line 1: expected a top-level item to end with a newline, comment, or EOF, but got 'j' instead"}"#,
+        ),
+        (
+            "=1",
+            r#"{"Error":"toml: line 1: unexpected '=': key name appears blank"}"#,
+        ),
     ] {
         let v = (func("fromToml").call)(&[Value::from(text)]).unwrap_or_default();
         assert_eq!(json::marshal(&v).unwrap_or_default(), want, "{text:?}");
