@@ -1238,4 +1238,43 @@ b: 2
         r#"a: "\U0001F600 \L \0""#,
         r#"a: "\U0001F600 \L \0""#,
     ),
+    (
+        r#"{{ .Values | toYaml }}
+"#,
+        r#"{"Error":"error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\".Values | toYaml\":interface {}(nil)}"}"#,
+        r#"["error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\".Values | toYaml\":interface {}(nil)}"]"#,
+        r#"Error: 'error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface
+  {}{".Values | toYaml":interface {}(nil)}'"#,
+        r#"Error: 'error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{".Values | toYaml":interface {}(nil)}'"#,
+    ),
+    (
+        r#"a: [1, {b: [x]}]
+? {c: 1}
+: 2
+"#,
+        r#"{"Error":"error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\"c\":1}"}"#,
+        r#"["error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\"c\":1}"]"#,
+        r#"Error: 'error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface
+  {}{"c":1}'"#,
+        r#"Error: 'error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{"c":1}'"#,
+    ),
+    (
+        r#"a: 1
+<<: {a: 2}
+"#,
+        r#"{"a":2}"#,
+        r#"["error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}"]"#,
+        r#"a: 2"#,
+        r#"a: 2"#,
+    ),
+    (
+        r#"k: "a\u0085b\u0085\u0085c \u0085 d"
+"#,
+        r#"{"k":"abc  d"}"#,
+        r#"["error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}"]"#,
+        r#"k: |-
+  a b
+  c d"#,
+        r#"k: "a\Nb\N\Nc \N d""#,
+    ),
 ];
