@@ -16,7 +16,9 @@
 
 pub mod func;
 pub mod funcs;
+pub mod json;
 pub mod num;
+pub mod toml;
 pub mod value;
 pub mod yaml;
 
