@@ -47,7 +47,9 @@ fn dict(a: &[Value]) -> Result<Value, FuncError> {
 
 fn get(a: &[Value]) -> Result<Value, FuncError> {
     let key = str_arg(&a[1]);
-    Ok(map_arg(&a[0]).and_then(|m| m.get(&key)).unwrap_or_else(|| Value::str("")))
+    Ok(map_arg(&a[0])
+        .and_then(|m| m.get(&key))
+        .unwrap_or_else(|| Value::str("")))
 }
 
 fn set(a: &[Value]) -> Result<Value, FuncError> {
@@ -68,12 +70,19 @@ fn unset(a: &[Value]) -> Result<Value, FuncError> {
 
 fn has_key(a: &[Value]) -> Result<Value, FuncError> {
     let key = str_arg(&a[1]);
-    Ok(Value::Bool(map_arg(&a[0]).is_some_and(|m| m.contains_key(&key))))
+    Ok(Value::Bool(
+        map_arg(&a[0]).is_some_and(|m| m.contains_key(&key)),
+    ))
 }
 
 fn pluck(a: &[Value]) -> Result<Value, FuncError> {
     let key = str_arg(&a[0]);
-    Ok(Value::list(a[1..].iter().filter_map(|d| map_arg(d)?.get(&key)).collect()))
+    Ok(Value::list(
+        a[1..]
+            .iter()
+            .filter_map(|d| map_arg(d)?.get(&key))
+            .collect(),
+    ))
 }
 
 fn keys(a: &[Value]) -> Result<Value, FuncError> {
@@ -168,7 +177,9 @@ fn dig(a: &[Value]) -> Result<Value, FuncError> {
 
 fn deep_copy(a: &[Value]) -> Result<Value, FuncError> {
     if a[0].is_nil() {
-        return Err(FuncError::new("reflect: call of reflect.Value.Type on zero Value"));
+        return Err(FuncError::new(
+            "reflect: call of reflect.Value.Type on zero Value",
+        ));
     }
     Ok(a[0].deep_clone())
 }
@@ -271,9 +282,412 @@ pub fn funcs() -> Vec<FuncSpec> {
         FuncSpec::variadic("merge", &[Param::Map], Param::Map, merge),
         FuncSpec::variadic("mustMerge", &[Param::Map], Param::Map, merge),
         FuncSpec::variadic("mergeOverwrite", &[Param::Map], Param::Map, merge_overwrite),
-        FuncSpec::variadic("mustMergeOverwrite", &[Param::Map], Param::Map, merge_overwrite),
+        FuncSpec::variadic(
+            "mustMergeOverwrite",
+            &[Param::Map],
+            Param::Map,
+            merge_overwrite,
+        ),
         FuncSpec::new("deepCopy", &[Param::Any], deep_copy),
         FuncSpec::new("mustDeepCopy", &[Param::Any], deep_copy),
         FuncSpec::variadic("dig", &[], Param::Any, dig),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected strings are `helm template` 4.3.1 output for the template in
+    //! each comment.
+
+    use super::*;
+    use crate::funcs::lists::tests::{call_in, d, f, i, l, s, show};
+
+    fn call(name: &str, args: &[Value]) -> Result<Value, String> {
+        call_in(&funcs(), name, args)
+    }
+    fn ok(name: &str, args: &[Value]) -> String {
+        show(&call(name, args).unwrap())
+    }
+    fn err(name: &str, args: &[Value]) -> String {
+        call(name, args).unwrap_err()
+    }
+    fn n() -> Value {
+        Value::Nil
+    }
+
+    #[test]
+    fn dict_builds_with_strval_keys() {
+        assert_eq!(ok("dict", &[]), "map[]");
+        assert_eq!(ok("dict", &[s("a")]), "map[a:]");
+        assert_eq!(ok("dict", &[s("a"), i(1), s("b")]), "map[a:1 b:]");
+        // {{ dict 1 2 2.5 3 true 4 nil 5 (list 1 2) 6 }}
+        let args = [
+            i(1),
+            i(2),
+            f(2.5),
+            i(3),
+            Value::Bool(true),
+            i(4),
+            n(),
+            i(5),
+            l(vec![i(1), i(2)]),
+            i(6),
+        ];
+        assert_eq!(ok("dict", &args), "map[1:2 2.5:3 <nil>:5 [1 2]:6 true:4]");
+        // {{ dict (dict "a" 1) 1 }}
+        assert_eq!(ok("dict", &[d(&[("a", i(1))]), i(1)]), "map[map[a:1]:1]");
+    }
+
+    #[test]
+    fn get_set_unset_alias() {
+        // {{ $d := dict "a" 1 }}{{ get $d "a" }}|{{ get $d "b" }}|...
+        let dd = d(&[("a", i(1))]);
+        assert_eq!(ok("get", &[dd.clone(), s("a")]), "1");
+        assert_eq!(call("get", &[dd.clone(), s("b")]).unwrap(), s(""));
+        call("set", &[dd.clone(), s("b"), i(2)]).unwrap();
+        assert_eq!(show(&dd), "map[a:1 b:2]");
+        let r = call("set", &[dd.clone(), s("c"), i(3)]).unwrap();
+        assert_eq!(show(&r), "map[a:1 b:2 c:3]");
+        assert!(r.as_map().unwrap().ptr_eq(dd.as_map().unwrap()));
+        assert_eq!(ok("unset", &[dd.clone(), s("a")]), "map[b:2 c:3]");
+        assert_eq!(show(&dd), "map[b:2 c:3]");
+        assert_eq!(ok("unset", &[dd.clone(), s("zz")]), "map[b:2 c:3]");
+        // nil maps
+        assert_eq!(ok("get", &[n(), s("a")]), "");
+        assert_eq!(
+            err("set", &[n(), s("a"), i(1)]),
+            "assignment to entry in nil map"
+        );
+        assert_eq!(ok("unset", &[n(), s("a")]), "map[]");
+    }
+
+    #[test]
+    fn has_key_pluck_keys_values() {
+        let dd = d(&[("a", i(1)), ("b", n())]);
+        assert_eq!(ok("hasKey", &[dd.clone(), s("a")]), "true");
+        assert_eq!(ok("hasKey", &[dd.clone(), s("b")]), "true");
+        assert_eq!(ok("hasKey", &[dd.clone(), s("c")]), "false");
+        assert!(call("get", &[dd, s("b")]).unwrap().is_nil());
+        assert_eq!(ok("hasKey", &[n(), s("a")]), "false");
+        let (a1, b2, a3) = (d(&[("a", i(1))]), d(&[("b", i(2))]), d(&[("a", i(3))]));
+        assert_eq!(ok("pluck", &[s("a"), a1.clone(), b2.clone(), a3]), "[1 3]");
+        assert_eq!(ok("pluck", &[s("a")]), "[]");
+        assert_eq!(ok("pluck", &[s("a"), n(), a1]), "[1]");
+        assert_eq!(ok("keys", &[d(&[("b", i(1)), ("a", i(2))])]), "[a b]");
+        assert_eq!(ok("keys", &[]), "[]");
+        assert_eq!(ok("keys", &[n()]), "[]");
+        // {{ keys (dict "b" 1) (dict "a" 2) (dict "b" 3) | sortAlpha }} -> [a b b]
+        let k = call(
+            "keys",
+            &[d(&[("b", i(1))]), d(&[("a", i(2))]), d(&[("b", i(3))])],
+        )
+        .unwrap();
+        let mut ks: Vec<String> = k.as_list().unwrap().iter().map(show).collect();
+        ks.sort();
+        assert_eq!(ks.join(" "), "a b b");
+        assert_eq!(ok("values", &[d(&[("a", i(1))])]), "[1]");
+        assert_eq!(ok("values", &[d(&[])]), "[]");
+        assert_eq!(ok("values", &[n()]), "[]");
+    }
+
+    #[test]
+    fn pick_omit_share_nested_maps() {
+        let abc = || d(&[("a", i(1)), ("b", i(2)), ("c", i(3))]);
+        assert_eq!(ok("pick", &[abc(), s("a"), s("c"), s("z")]), "map[a:1 c:3]");
+        assert_eq!(ok("pick", &[d(&[("a", i(1))])]), "map[]");
+        assert_eq!(ok("omit", &[abc(), s("a"), s("z")]), "map[b:2 c:3]");
+        assert_eq!(ok("omit", &[d(&[("a", i(1))])]), "map[a:1]");
+        assert_eq!(ok("pick", &[n(), s("a")]), "map[]");
+        assert_eq!(ok("omit", &[n(), s("a")]), "map[]");
+        // {{ $a := dict "x" (dict "y" 1) }}{{ $b := pick $a "x" }}{{ $_ := set $b.x "z" 2 }}{{ $a }}
+        let a = d(&[("x", d(&[("y", i(1))]))]);
+        let b = call("pick", &[a.clone(), s("x")]).unwrap();
+        call(
+            "set",
+            &[b.as_map().unwrap().get("x").unwrap(), s("z"), i(2)],
+        )
+        .unwrap();
+        assert_eq!(show(&a), "map[x:map[y:1 z:2]]");
+        // {{ $c := deepCopy $a }}{{ $_ := set $c.x "w" 3 }}{{ $a }}|{{ $c }}
+        let c = call("deepCopy", std::slice::from_ref(&a)).unwrap();
+        call(
+            "set",
+            &[c.as_map().unwrap().get("x").unwrap(), s("w"), i(3)],
+        )
+        .unwrap();
+        assert_eq!(show(&a), "map[x:map[y:1 z:2]]");
+        assert_eq!(show(&c), "map[x:map[w:3 y:1 z:2]]");
+    }
+
+    #[test]
+    fn deep_copy() {
+        assert_eq!(
+            ok("deepCopy", &[l(vec![i(1), d(&[("a", i(1))])])]),
+            "[1 map[a:1]]"
+        );
+        assert_eq!(call("deepCopy", &[i(5)]).unwrap(), i(5));
+        assert_eq!(ok("mustDeepCopy", &[s("s")]), "s");
+        let msg = "reflect: call of reflect.Value.Type on zero Value";
+        assert_eq!(err("deepCopy", &[n()]), msg);
+        assert_eq!(err("mustDeepCopy", &[n()]), msg);
+    }
+
+    #[test]
+    fn dig() {
+        let ab1 = || d(&[("a", d(&[("b", i(1))]))]);
+        assert_eq!(ok("dig", &[s("a"), s("b"), s("def"), ab1()]), "1");
+        assert_eq!(ok("dig", &[s("a"), s("c"), s("def"), ab1()]), "def");
+        assert_eq!(ok("dig", &[s("z"), s("def"), d(&[])]), "def");
+        assert!(
+            call("dig", &[s("a"), s("def"), d(&[("a", n())])])
+                .unwrap()
+                .is_nil()
+        );
+        let conv = |t: &str, want: &str| {
+            format!("interface conversion: interface {{}} is {t}, not {want}")
+        };
+        let m = "map[string]interface {}";
+        assert_eq!(
+            err("dig", &[s("a"), s("b"), s("def"), d(&[("a", s("str"))])]),
+            conv("string", m)
+        );
+        assert_eq!(
+            err("dig", &[s("a"), s("b"), s("def"), d(&[("a", n())])]),
+            conv("nil", m)
+        );
+        assert_eq!(
+            err(
+                "dig",
+                &[s("a"), s("b"), s("def"), d(&[("a", l(vec![i(1)]))])]
+            ),
+            conv("[]interface {}", m)
+        );
+        assert_eq!(
+            err("dig", &[s("a"), s("def"), s("notadict")]),
+            conv("string", m)
+        );
+        assert_eq!(err("dig", &[s("a"), s("def"), n()]), conv("nil", m));
+        assert_eq!(err("dig", &[i(1), s("def"), d(&[])]), conv("int", "string"));
+        assert_eq!(
+            err("dig", &[s("a"), s("def")]),
+            "dig needs at least three arguments"
+        );
+    }
+
+    fn merge_fixture() -> (Value, Value) {
+        // $a := dict "a" 1 "b" (dict "x" 1) "l" (list 1) "e" "" "f" false "z" 0 "n" nil
+        // $b := dict "a" 2 "b" (dict "x" 2 "y" 2) "l" (list 2) "e" "E" "f" true "z" 5 "n" "N" "new" "v"
+        let a = d(&[
+            ("a", i(1)),
+            ("b", d(&[("x", i(1))])),
+            ("l", l(vec![i(1)])),
+            ("e", s("")),
+            ("f", Value::Bool(false)),
+            ("z", i(0)),
+            ("n", n()),
+        ]);
+        let b = d(&[
+            ("a", i(2)),
+            ("b", d(&[("x", i(2)), ("y", i(2))])),
+            ("l", l(vec![i(2)])),
+            ("e", s("E")),
+            ("f", Value::Bool(true)),
+            ("z", i(5)),
+            ("n", s("N")),
+            ("new", s("v")),
+        ]);
+        (a, b)
+    }
+
+    #[test]
+    fn merge_fills_empty_and_mutates_dst() {
+        let (a, b) = merge_fixture();
+        let r = call("merge", &[a.clone(), b]).unwrap();
+        assert_eq!(
+            show(&r),
+            "map[a:1 b:map[x:1 y:2] e:E f:true l:[1] n:N new:v z:5]"
+        );
+        assert_eq!(show(&a), show(&r));
+        assert!(r.as_map().unwrap().ptr_eq(a.as_map().unwrap()));
+
+        let (a, b) = merge_fixture();
+        let r = call("mergeOverwrite", &[a.clone(), b]).unwrap();
+        assert_eq!(
+            show(&r),
+            "map[a:2 b:map[x:2 y:2] e:E f:true l:[2] n:N new:v z:5]"
+        );
+        assert_eq!(show(&a), show(&r));
+    }
+
+    #[test]
+    fn merge_overwrite_with_empty_and_nil() {
+        let a = || {
+            d(&[
+                ("a", i(1)),
+                ("e", s("x")),
+                ("f", Value::Bool(true)),
+                ("l", l(vec![i(1)])),
+                ("m", d(&[("k", i(1))])),
+                ("s", s("str")),
+            ])
+        };
+        let b = d(&[
+            ("a", i(0)),
+            ("e", s("")),
+            ("f", Value::Bool(false)),
+            ("l", l(vec![])),
+            ("m", d(&[])),
+            ("s", d(&[("q", i(1))])),
+        ]);
+        assert_eq!(
+            ok("mergeOverwrite", &[a(), b]),
+            "map[a:0 e: f:false l:[] m:map[k:1] s:map[q:1]]"
+        );
+        let b = d(&[("a", n()), ("e", n()), ("m", n())]);
+        assert_eq!(
+            ok("mergeOverwrite", &[a(), b]),
+            "map[a:<nil> e:<nil> f:true l:[1] m:<nil> s:str]"
+        );
+        assert_eq!(
+            ok("merge", &[d(&[("a", i(1))]), d(&[("a", n()), ("b", n())])]),
+            "map[a:1]"
+        );
+        let r = call("merge", &[d(&[("a", i(1))]), d(&[("b", n())])]).unwrap();
+        assert!(!r.as_map().unwrap().contains_key("b"));
+    }
+
+    #[test]
+    fn merge_type_mismatches() {
+        let a = d(&[("m", d(&[("k", i(1))])), ("s", s("str"))]);
+        let b = d(&[("m", s("scalar")), ("s", d(&[("q", i(1))]))]);
+        assert_eq!(ok("merge", &[a, b]), "map[m:map[k:1] s:str]");
+        let one = || l(vec![i(1)]);
+        assert_eq!(
+            ok("merge", &[d(&[("l", l(vec![]))]), d(&[("l", one())])]),
+            "map[l:[1]]"
+        );
+        assert_eq!(
+            ok("merge", &[d(&[("l", s("x"))]), d(&[("l", one())])]),
+            "map[l:x]"
+        );
+        assert_eq!(
+            ok("mergeOverwrite", &[d(&[("l", s("x"))]), d(&[("l", one())])]),
+            "map[l:[1]]"
+        );
+        assert_eq!(
+            ok("mergeOverwrite", &[d(&[("l", one())]), d(&[("l", s("y"))])]),
+            "map[l:y]"
+        );
+        assert_eq!(
+            ok("merge", &[d(&[("l", s(""))]), d(&[("l", one())])]),
+            "map[l:[1]]"
+        );
+        let x1 = d(&[("x", i(1))]);
+        assert_eq!(ok("merge", &[x1.clone(), x1.clone()]), "map[x:1]");
+        assert_eq!(
+            ok("mergeOverwrite", &[x1, d(&[("x", d(&[]))])]),
+            "map[x:map[]]"
+        );
+        let k1 = d(&[("x", d(&[("k", i(1))]))]);
+        assert_eq!(ok("merge", &[d(&[("x", i(0))]), k1]), "map[x:map[k:1]]");
+    }
+
+    #[test]
+    fn merge_many_and_nested() {
+        let srcs = || {
+            [
+                d(&[("a", i(1))]),
+                d(&[("b", i(2))]),
+                d(&[("a", i(3)), ("c", i(4))]),
+            ]
+        };
+        assert_eq!(ok("merge", &srcs()), "map[a:1 b:2 c:4]");
+        assert_eq!(ok("mergeOverwrite", &srcs()), "map[a:3 b:2 c:4]");
+        assert_eq!(ok("merge", &[d(&[])]), "map[]");
+        assert_eq!(
+            ok("mustMerge", &[d(&[("a", i(1))]), d(&[("a", i(2))])]),
+            "map[a:1]"
+        );
+        assert_eq!(
+            ok(
+                "mustMergeOverwrite",
+                &[d(&[("a", i(1))]), d(&[("a", i(2))])]
+            ),
+            "map[a:2]"
+        );
+        let deep = |c: Value, dd: Value, e: Option<Value>| {
+            let mut inner = vec![("c", c), ("d", dd)];
+            if let Some(e) = e {
+                inner.push(("e", e));
+            }
+            d(&[("a", d(&[("b", d(&inner))]))])
+        };
+        let r = call(
+            "merge",
+            &[deep(i(1), s(""), None), deep(i(2), s("D"), Some(i(3)))],
+        )
+        .unwrap();
+        assert_eq!(show(&r), "map[a:map[b:map[c:1 d:D e:3]]]");
+        let r = call(
+            "mergeOverwrite",
+            &[deep(i(1), s(""), None), deep(i(2), s(""), Some(i(3)))],
+        );
+        assert_eq!(show(&r.unwrap()), "map[a:map[b:map[c:2 d: e:3]]]");
+        // {{ merge nil (dict "a" 1) }}
+        assert_eq!(ok("merge", &[n(), d(&[("a", i(1))])]), "map[a:1]");
+    }
+
+    #[test]
+    fn merge_aliasing_matches_go() {
+        // {{ $a := dict }}{{ $n := dict "x" 1 }}{{ $b := dict "m" $n }}{{ $_ := merge $a $b }}
+        // {{ $_ := set $n "y" 2 }}{{ $a }} -> map[m:map[x:1 y:2]] (copied maps are shared)
+        let a = d(&[]);
+        let nn = d(&[("x", i(1))]);
+        call("merge", &[a.clone(), d(&[("m", nn.clone())])]).unwrap();
+        call("set", &[nn, s("y"), i(2)]).unwrap();
+        assert_eq!(show(&a), "map[m:map[x:1 y:2]]");
+
+        // {{ $e := dict }}{{ $a := dict "m" $e }}{{ $b := dict "m" (dict "x" 1) }}{{ $_ := merge $a $b }}
+        // {{ $_ := set $a.m "y" 2 }}{{ $a }}|{{ $e }}|{{ $b }}
+        let e = d(&[]);
+        let a = d(&[("m", e.clone())]);
+        let b = d(&[("m", d(&[("x", i(1))]))]);
+        call("merge", &[a.clone(), b.clone()]).unwrap();
+        call(
+            "set",
+            &[a.as_map().unwrap().get("m").unwrap(), s("y"), i(2)],
+        )
+        .unwrap();
+        assert_eq!(show(&a), "map[m:map[x:1 y:2]]");
+        assert_eq!(show(&e), "map[x:1 y:2]");
+        assert_eq!(show(&b), "map[m:map[x:1]]");
+
+        // nested maps on both sides merge into dst's map; src's stays separate
+        let a = d(&[("m", d(&[("x", i(1))]))]);
+        let b = d(&[("m", d(&[("y", i(2))]))]);
+        call("merge", &[a.clone(), b.clone()]).unwrap();
+        call(
+            "set",
+            &[b.as_map().unwrap().get("m").unwrap(), s("z"), i(3)],
+        )
+        .unwrap();
+        assert_eq!(show(&a), "map[m:map[x:1 y:2]]");
+
+        // {{ $s := dict "a" 1 }}{{ $d := dict }}{{ $_ := mergeOverwrite $d (dict "m" $s) }}
+        // {{ $_ := set $s "b" 2 }}{{ $d }}
+        let src = d(&[("a", i(1))]);
+        let dst = d(&[]);
+        call("mergeOverwrite", &[dst.clone(), d(&[("m", src.clone())])]).unwrap();
+        call("set", &[src, s("b"), i(2)]).unwrap();
+        assert_eq!(show(&dst), "map[m:map[a:1 b:2]]");
+    }
+
+    #[test]
+    fn merge_cycle_does_not_hang() {
+        let a = d(&[]);
+        call("set", &[a.clone(), s("self"), a.clone()]).unwrap();
+        let b = d(&[]);
+        call("set", &[b.clone(), s("self"), b.clone()]).unwrap();
+        assert!(call("merge", &[a, b]).is_err());
+    }
 }

@@ -179,7 +179,9 @@ fn first(a: &[Value]) -> Result<Value, FuncError> {
 
 fn rest(a: &[Value]) -> Result<Value, FuncError> {
     let l = slice_of(&a[0], "Cannot find rest on type ", "")?;
-    Ok(Value::list(l.get(1..).map(<[Value]>::to_vec).unwrap_or_default()))
+    Ok(Value::list(
+        l.get(1..).map(<[Value]>::to_vec).unwrap_or_default(),
+    ))
 }
 
 fn initial(a: &[Value]) -> Result<Value, FuncError> {
@@ -206,7 +208,9 @@ fn reverse(a: &[Value]) -> Result<Value, FuncError> {
 
 fn compact(a: &[Value]) -> Result<Value, FuncError> {
     let l = slice_of(&a[0], "Cannot compact on type ", "")?;
-    Ok(Value::list(l.into_iter().filter(|v| !is_empty(v)).collect()))
+    Ok(Value::list(
+        l.into_iter().filter(|v| !is_empty(v)).collect(),
+    ))
 }
 
 fn uniq(a: &[Value]) -> Result<Value, FuncError> {
@@ -223,7 +227,9 @@ fn uniq(a: &[Value]) -> Result<Value, FuncError> {
 fn without(a: &[Value]) -> Result<Value, FuncError> {
     let l = slice_of(&a[0], "Cannot find without on type ", "")?;
     let omit = &a[1..];
-    Ok(Value::list(l.into_iter().filter(|v| !omit.contains(v)).collect()))
+    Ok(Value::list(
+        l.into_iter().filter(|v| !omit.contains(v)).collect(),
+    ))
 }
 
 fn has(a: &[Value]) -> Result<Value, FuncError> {
@@ -243,7 +249,9 @@ fn slice(a: &[Value]) -> Result<Value, FuncError> {
     let start = a.get(1).map(to_int).unwrap_or(0);
     let end = if a.len() < 3 { len } else { to_int(&a[2]) };
     if start < 0 || end < start || end > len {
-        return Err(FuncError::new("reflect.Value.Slice: slice index out of bounds"));
+        return Err(FuncError::new(
+            "reflect.Value.Slice: slice index out of bounds",
+        ));
     }
     Ok(Value::list(l[start as usize..end as usize].to_vec()))
 }
@@ -315,17 +323,28 @@ pub(crate) mod tests {
         Value::list(v)
     }
     pub(crate) fn d(pairs: &[(&str, Value)]) -> Value {
-        Value::map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<MapInner>())
+        Value::map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<MapInner>(),
+        )
     }
     /// How `{{ v }}` prints in helm.
     pub(crate) fn show(v: &Value) -> String {
         if v.is_nil() { String::new() } else { fmt_v(v) }
     }
     pub(crate) fn call_in(specs: &[FuncSpec], name: &str, args: &[Value]) -> Result<Value, String> {
-        let spec = specs.iter().find(|s| s.name == name).expect("function exists");
+        let spec = specs
+            .iter()
+            .find(|s| s.name == name)
+            .expect("function exists");
         let min = spec.params.len();
         assert!(args.len() >= min, "{name}: too few args");
-        assert!(spec.variadic.is_some() || args.len() == min, "{name}: too many args");
+        assert!(
+            spec.variadic.is_some() || args.len() == min,
+            "{name}: too many args"
+        );
         (spec.call)(args).map_err(|e| e.0)
     }
     fn call(name: &str, args: &[Value]) -> Result<Value, String> {
@@ -345,7 +364,15 @@ pub(crate) mod tests {
     #[test]
     fn fmt_v_matches_go() {
         // {{ list nil 1 "a" 1.5 true (dict "a" 1) (list 2) }}
-        let v = l(vec![Value::Nil, i(1), s("a"), f(1.5), Value::Bool(true), d(&[("a", i(1))]), l(vec![i(2)])]);
+        let v = l(vec![
+            Value::Nil,
+            i(1),
+            s("a"),
+            f(1.5),
+            Value::Bool(true),
+            d(&[("a", i(1))]),
+            l(vec![i(2)]),
+        ]);
         assert_eq!(fmt_v(&v), "[<nil> 1 a 1.5 true map[a:1] [2]]");
         assert_eq!(fmt_v(&f(123456789.0)), "1.23456789e+08");
         assert_eq!(fmt_v(&f(1e20)), "1e+20");
@@ -369,8 +396,14 @@ pub(crate) mod tests {
         call("append", &[orig.clone(), i(4)]).unwrap();
         assert_eq!(fmt_v(&orig), "[1 2 3]");
         assert_eq!(err("append", &[s("x"), i(1)]), "Cannot push on type string");
-        assert_eq!(err("prepend", &[f(2.5), i(1)]), "Cannot prepend on type float64");
-        assert_eq!(err("mustPrepend", &[Value::Bool(true), i(1)]), "Cannot prepend on type bool");
+        assert_eq!(
+            err("prepend", &[f(2.5), i(1)]),
+            "Cannot prepend on type float64"
+        );
+        assert_eq!(
+            err("mustPrepend", &[Value::Bool(true), i(1)]),
+            "Cannot prepend on type bool"
+        );
         assert_eq!(
             err("mustPush", &[Value::Nil, i(1)]),
             "runtime error: invalid memory address or nil pointer dereference"
@@ -380,9 +413,9 @@ pub(crate) mod tests {
     #[test]
     fn first_rest_last_initial() {
         let l12 = l(vec![i(1), i(2)]);
-        assert_eq!(ok("first", &[l12.clone()]), "1");
+        assert_eq!(ok("first", std::slice::from_ref(&l12)), "1");
         assert!(call("first", &[l(vec![])]).unwrap().is_nil());
-        assert_eq!(ok("last", &[l12.clone()]), "2");
+        assert_eq!(ok("last", std::slice::from_ref(&l12)), "2");
         assert!(call("last", &[l(vec![])]).unwrap().is_nil());
         assert_eq!(ok("rest", &[l123()]), "[2 3]");
         assert_eq!(ok("rest", &[l(vec![])]), "[]");
@@ -390,14 +423,20 @@ pub(crate) mod tests {
         assert_eq!(ok("initial", &[l123()]), "[1 2]");
         assert_eq!(ok("initial", &[l(vec![])]), "[]");
         assert_eq!(ok("initial", &[l(vec![i(1)])]), "[]");
-        assert_eq!(err("first", &[s("abc")]), "Cannot find first on type string");
+        assert_eq!(
+            err("first", &[s("abc")]),
+            "Cannot find first on type string"
+        );
         assert_eq!(
             err("first", &[Value::Nil]),
             "runtime error: invalid memory address or nil pointer dereference"
         );
         assert_eq!(err("mustFirst", &[i(1)]), "Cannot find first on type int");
         assert_eq!(err("first", &[d(&[])]), "Cannot find first on type map");
-        assert_eq!(err("first", &[Value::Int64(3)]), "Cannot find first on type int64");
+        assert_eq!(
+            err("first", &[Value::Int64(3)]),
+            "Cannot find first on type int64"
+        );
         assert_eq!(err("last", &[i(1)]), "Cannot find last on type int");
         assert_eq!(err("rest", &[i(1)]), "Cannot find rest on type int");
         assert_eq!(err("initial", &[i(1)]), "Cannot find initial on type int");
@@ -425,17 +464,26 @@ pub(crate) mod tests {
         assert_eq!(ok("uniq", &[u]), "[1 2 1 1 [1] map[a:1] <nil>]");
         assert_eq!(ok("uniq", &[l(vec![])]), "[]");
         assert_eq!(err("uniq", &[i(1)]), "Cannot find uniq on type int");
-        assert_eq!(ok("without", &[l(vec![i(1), i(2), i(3), i(1)]), i(1)]), "[2 3]");
+        assert_eq!(
+            ok("without", &[l(vec![i(1), i(2), i(3), i(1)]), i(1)]),
+            "[2 3]"
+        );
         assert_eq!(ok("without", &[l123()]), "[1 2 3]");
         assert_eq!(ok("without", &[l123(), i(1), i(2), i(3)]), "[]");
-        assert_eq!(err("without", &[i(1), i(1)]), "Cannot find without on type int");
+        assert_eq!(
+            err("without", &[i(1), i(1)]),
+            "Cannot find without on type int"
+        );
         assert_eq!(ok("has", &[i(1), l(vec![i(1), i(2)])]), "true");
         assert_eq!(ok("has", &[s("1"), l(vec![i(1), i(2)])]), "false");
         assert_eq!(ok("has", &[i(1), Value::Nil]), "false");
         assert_eq!(ok("has", &[Value::Nil, l(vec![Value::Nil])]), "true");
         assert_eq!(ok("has", &[l(vec![i(1)]), l(vec![l(vec![i(1)])])]), "true");
         assert_eq!(err("has", &[i(1), i(1)]), "Cannot find has on type int");
-        assert_eq!(err("mustHas", &[i(1), s("a")]), "Cannot find has on type string");
+        assert_eq!(
+            err("mustHas", &[i(1), s("a")]),
+            "Cannot find has on type string"
+        );
         assert_eq!(err("has", &[i(1), d(&[])]), "Cannot find has on type map");
     }
 
@@ -458,11 +506,20 @@ pub(crate) mod tests {
         assert_eq!(ok("compact", &[c]), "[1 a true [0]]");
         assert_eq!(ok("compact", &[l(vec![])]), "[]");
         assert_eq!(err("compact", &[i(1)]), "Cannot compact on type int");
-        assert_eq!(ok("concat", &[l(vec![i(1)]), l(vec![i(2), i(3)]), l(vec![])]), "[1 2 3]");
+        assert_eq!(
+            ok("concat", &[l(vec![i(1)]), l(vec![i(2), i(3)]), l(vec![])]),
+            "[1 2 3]"
+        );
         assert_eq!(ok("concat", &[]), "[]");
-        assert_eq!(ok("concat", &[l(vec![s("a"), s("b")]), l(vec![i(1)])]), "[a b 1]");
+        assert_eq!(
+            ok("concat", &[l(vec![s("a"), s("b")]), l(vec![i(1)])]),
+            "[a b 1]"
+        );
         assert_eq!(err("concat", &[i(1)]), "Cannot concat type int as list");
-        assert_eq!(err("concat", &[l(vec![i(1)]), s("a")]), "Cannot concat type string as list");
+        assert_eq!(
+            err("concat", &[l(vec![i(1)]), s("a")]),
+            "Cannot concat type string as list"
+        );
         assert_eq!(
             err("concat", &[Value::Nil]),
             "runtime error: invalid memory address or nil pointer dereference"
@@ -479,27 +536,48 @@ pub(crate) mod tests {
         assert_eq!(ok("slice", &[l123(), s("1"), f(2.9)]), "[2]");
         assert_eq!(ok("slice", &[l123(), i(1), f(1.5)]), "[]");
         assert_eq!(ok("mustSlice", &[l(vec![i(1), i(2)]), i(0), i(0)]), "[]");
-        assert_eq!(err("slice", &[i(1)]), "list should be type of slice or array but int");
-        assert_eq!(err("slice", &[s("abc"), i(1)]), "list should be type of slice or array but string");
+        assert_eq!(
+            err("slice", &[i(1)]),
+            "list should be type of slice or array but int"
+        );
+        assert_eq!(
+            err("slice", &[s("abc"), i(1)]),
+            "list should be type of slice or array but string"
+        );
         for args in [
             vec![l(vec![i(1), i(2)]), i(3)],
             vec![l(vec![i(1), i(2)]), i(2), i(1)],
             vec![l(vec![i(1), i(2)]), i(-1)],
         ] {
-            assert_eq!(err("slice", &args), "reflect.Value.Slice: slice index out of bounds");
+            assert_eq!(
+                err("slice", &args),
+                "reflect.Value.Slice: slice index out of bounds"
+            );
         }
     }
 
     #[test]
     fn sort_alpha() {
         // {{ sortAlpha (list "b" "a" "C" 3 1 2.5 true nil) }}
-        let v = l(vec![s("b"), s("a"), s("C"), i(3), i(1), f(2.5), Value::Bool(true), Value::Nil]);
+        let v = l(vec![
+            s("b"),
+            s("a"),
+            s("C"),
+            i(3),
+            i(1),
+            f(2.5),
+            Value::Bool(true),
+            Value::Nil,
+        ]);
         assert_eq!(ok("sortAlpha", &[v]), "[1 2.5 3 C a b true]");
         assert_eq!(ok("sortAlpha", &[s("x")]), "[x]");
         assert_eq!(ok("sortAlpha", &[i(5)]), "[5]");
         assert_eq!(ok("sortAlpha", &[l(vec![])]), "[]");
         assert_eq!(ok("sortAlpha", &[Value::Nil]), "[<nil>]");
-        assert_eq!(ok("sortAlpha", &[d(&[("b", i(1)), ("a", i(2))])]), "[map[a:2 b:1]]");
+        assert_eq!(
+            ok("sortAlpha", &[d(&[("b", i(1)), ("a", i(2))])]),
+            "[map[a:2 b:1]]"
+        );
         let nested = l(vec![l(vec![i(2), i(1)]), d(&[("a", i(1))])]);
         assert_eq!(ok("sortAlpha", &[nested]), "[[2 1] map[a:1]]");
     }
@@ -508,13 +586,19 @@ pub(crate) mod tests {
     fn chunk() {
         let l5 = l(vec![i(1), i(2), i(3), i(4), i(5)]);
         assert_eq!(ok("chunk", &[i(2), l5]), "[[1 2] [3 4] [5]]");
-        assert_eq!(ok("chunk", &[i(2), l(vec![i(1), i(2), i(3), i(4)])]), "[[1 2] [3 4]]");
+        assert_eq!(
+            ok("chunk", &[i(2), l(vec![i(1), i(2), i(3), i(4)])]),
+            "[[1 2] [3 4]]"
+        );
         assert_eq!(ok("chunk", &[i(3), l(vec![])]), "[]");
         assert_eq!(ok("chunk", &[i(5), l(vec![i(1), i(2)])]), "[[1 2]]");
         assert_eq!(ok("mustChunk", &[i(1), l(vec![i(1), i(2)])]), "[[1] [2]]");
         assert_eq!(ok("chunk", &[i(-1), l(vec![i(1), i(2)])]), "[]");
         assert_eq!(err("chunk", &[i(2), i(1)]), "Cannot chunk type int");
-        assert_eq!(err("mustChunk", &[i(2), s("x")]), "Cannot chunk type string");
+        assert_eq!(
+            err("mustChunk", &[i(2), s("x")]),
+            "Cannot chunk type string"
+        );
         let makeslice = "runtime error: makeslice: len out of range";
         assert_eq!(err("chunk", &[i(0), l(vec![i(1), i(2)])]), makeslice);
         assert_eq!(err("chunk", &[i(0), l(vec![])]), makeslice);

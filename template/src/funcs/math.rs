@@ -17,7 +17,7 @@ use crate::value::Value;
 
 /// Longest list `until`/`untilStep`/`seq` will build. Go would try to allocate
 /// whatever is asked and die; we report an error instead.
-const MAX_SEQ_LEN: usize = 10_000_000;
+const MAX_SEQ_LEN: usize = 1_000_000;
 
 // ---------------------------------------------------------------------------
 // spf13/cast v1.7.0 conversions
@@ -25,7 +25,8 @@ const MAX_SEQ_LEN: usize = 10_000_000;
 /// Go's `int64(f)` on amd64 (CVTTSD2SQ): truncation, with NaN and
 /// out-of-range values all giving the "integer indefinite" value i64::MIN.
 pub(crate) fn go_f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_807e18 || f < -9.223_372_036_854_775_808e18 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if !(-TWO_63..TWO_63).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -161,13 +162,20 @@ pub(crate) fn go_parse_float(s: &str) -> Option<f64> {
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
     let special = t.eq_ignore_ascii_case("inf") || t.eq_ignore_ascii_case("infinity");
     if t.eq_ignore_ascii_case("nan") {
-        return if t.len() == s.len() { Some(f64::NAN) } else { None };
+        return if t.len() == s.len() {
+            Some(f64::NAN)
+        } else {
+            None
+        };
     }
     if special {
         return s.parse::<f64>().ok();
     }
     // Rust accepts exactly Go's decimal syntax apart from the specials above.
-    if !t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) {
+    if !t
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+    {
         return None;
     }
     let f = s.parse::<f64>().ok()?;
@@ -308,7 +316,10 @@ impl Big {
         Big(v)
     }
     fn cmp(&self, o: &Big) -> std::cmp::Ordering {
-        self.0.len().cmp(&o.0.len()).then_with(|| self.0.iter().rev().cmp(o.0.iter().rev()))
+        self.0
+            .len()
+            .cmp(&o.0.len())
+            .then_with(|| self.0.iter().rev().cmp(o.0.iter().rev()))
     }
     fn add(&self, o: &Big) -> Big {
         let n = self.0.len().max(o.0.len());
@@ -402,10 +413,18 @@ impl Decimal {
         let s = format!("{:e}", f.abs());
         let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
         let exp: i64 = exp.parse().unwrap_or(0);
-        let digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).map(|c| c - b'0').collect();
+        let digits: Vec<u8> = mant
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|c| c - b'0')
+            .collect();
         let frac_len = mant.split_once('.').map(|(_, fr)| fr.len()).unwrap_or(0) as i64;
         let mag = Big(digits.into_iter().rev().collect()).trim();
-        Ok(Decimal { neg: f < 0.0 && !mag.is_zero(), mag, exp: exp - frac_len })
+        Ok(Decimal {
+            neg: f < 0.0 && !mag.is_zero(),
+            mag,
+            exp: exp - frac_len,
+        })
     }
 
     fn align(&self, o: &Decimal) -> (Big, Big, i64) {
@@ -426,16 +445,27 @@ impl Decimal {
         } else {
             (o.neg, b.sub(&a))
         };
-        Decimal { neg: neg && !mag.is_zero(), mag, exp }
+        Decimal {
+            neg: neg && !mag.is_zero(),
+            mag,
+            exp,
+        }
     }
 
     fn neg(&self) -> Decimal {
-        Decimal { neg: !self.neg && !self.mag.is_zero(), ..self.clone() }
+        Decimal {
+            neg: !self.neg && !self.mag.is_zero(),
+            ..self.clone()
+        }
     }
 
     fn mul(&self, o: &Decimal) -> Decimal {
         let mag = self.mag.mul(&o.mag);
-        Decimal { neg: (self.neg != o.neg) && !mag.is_zero(), mag, exp: self.exp + o.exp }
+        Decimal {
+            neg: (self.neg != o.neg) && !mag.is_zero(),
+            mag,
+            exp: self.exp + o.exp,
+        }
     }
 
     /// `Div`: `DivRound(o, 16)`, rounding half away from zero.
@@ -457,7 +487,11 @@ impl Decimal {
         if r.add(&r).cmp(&den) != std::cmp::Ordering::Less {
             q = q.add(&Big(vec![1]));
         }
-        Ok(Decimal { neg: (self.neg != o.neg) && !q.is_zero(), mag: q, exp: -PREC })
+        Ok(Decimal {
+            neg: (self.neg != o.neg) && !q.is_zero(),
+            mag: q,
+            exp: -PREC,
+        })
     }
 
     /// `Float64()`: the nearest float64 (big.Rat rounding).
@@ -465,7 +499,12 @@ impl Decimal {
         if self.mag.is_zero() {
             return 0.0;
         }
-        let s = format!("{}{}e{}", if self.neg { "-" } else { "" }, self.mag.to_digits(), self.exp);
+        let s = format!(
+            "{}{}e{}",
+            if self.neg { "-" } else { "" },
+            self.mag.to_digits(),
+            self.exp
+        );
         s.parse::<f64>().unwrap_or(0.0)
     }
 }
@@ -488,7 +527,9 @@ fn decimal_op(
 // The functions
 
 fn add(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::Int64(a.iter().fold(0i64, |s, v| s.wrapping_add(to_int64(v)))))
+    Ok(Value::Int64(
+        a.iter().fold(0i64, |s, v| s.wrapping_add(to_int64(v))),
+    ))
 }
 
 fn add1(a: &[Value]) -> Result<Value, FuncError> {
@@ -517,15 +558,23 @@ fn modulo(a: &[Value]) -> Result<Value, FuncError> {
 
 fn mul(a: &[Value]) -> Result<Value, FuncError> {
     let first = to_int64(&a[0]);
-    Ok(Value::Int64(a[1..].iter().fold(first, |s, v| s.wrapping_mul(to_int64(v)))))
+    Ok(Value::Int64(
+        a[1..]
+            .iter()
+            .fold(first, |s, v| s.wrapping_mul(to_int64(v))),
+    ))
 }
 
 fn max(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::Int64(a[1..].iter().map(to_int64).fold(to_int64(&a[0]), i64::max)))
+    Ok(Value::Int64(
+        a[1..].iter().map(to_int64).fold(to_int64(&a[0]), i64::max),
+    ))
 }
 
 fn min(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::Int64(a[1..].iter().map(to_int64).fold(to_int64(&a[0]), i64::min)))
+    Ok(Value::Int64(
+        a[1..].iter().map(to_int64).fold(to_int64(&a[0]), i64::min),
+    ))
 }
 
 /// Go's `math.Max`: NaN wins, and +0 beats -0.
@@ -557,11 +606,21 @@ fn go_min(x: f64, y: f64) -> f64 {
 }
 
 fn maxf(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::Float(a[1..].iter().map(to_float64).fold(to_float64(&a[0]), go_max)))
+    Ok(Value::Float(
+        a[1..]
+            .iter()
+            .map(to_float64)
+            .fold(to_float64(&a[0]), go_max),
+    ))
 }
 
 fn minf(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::Float(a[1..].iter().map(to_float64).fold(to_float64(&a[0]), go_min)))
+    Ok(Value::Float(
+        a[1..]
+            .iter()
+            .map(to_float64)
+            .fold(to_float64(&a[0]), go_min),
+    ))
 }
 
 fn floor(a: &[Value]) -> Result<Value, FuncError> {
@@ -588,8 +647,16 @@ fn round(a: &[Value]) -> Result<Value, FuncError> {
     let pow = go_pow_int(10.0, int_arg(&a[1]));
     let digit = pow * val;
     // math.Modf: the fraction keeps the sign; Modf(±Inf) has a NaN fraction.
-    let frac = if digit.is_infinite() { f64::NAN } else { digit.fract() };
-    let r = if frac >= round_on { digit.ceil() } else { digit.floor() };
+    let frac = if digit.is_infinite() {
+        f64::NAN
+    } else {
+        digit.fract()
+    };
+    let r = if frac >= round_on {
+        digit.ceil()
+    } else {
+        digit.floor()
+    };
     Ok(Value::Float(r / pow))
 }
 
@@ -662,7 +729,11 @@ fn until(a: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn until_step_fn(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(ints(until_step(int_arg(&a[0]), int_arg(&a[1]), int_arg(&a[2]))?))
+    Ok(ints(until_step(
+        int_arg(&a[0]),
+        int_arg(&a[1]),
+        int_arg(&a[2]),
+    )?))
 }
 
 fn seq(a: &[Value]) -> Result<Value, FuncError> {
@@ -757,4 +828,240 @@ pub fn funcs() -> Vec<FuncSpec> {
         FuncSpec::variadic("seq", &[], Int, seq),
         FuncSpec::new("toDecimal", &[Any], to_decimal),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected strings are `helm template` 4.3.1 output for the template in
+    //! each comment.
+
+    use super::*;
+    use crate::funcs::lists::tests::{call_in, f, i, l, s, show};
+
+    fn call(name: &str, args: &[Value]) -> Result<Value, String> {
+        call_in(&funcs(), name, args)
+    }
+    fn ok(name: &str, args: &[Value]) -> String {
+        show(&call(name, args).unwrap())
+    }
+    fn err(name: &str, args: &[Value]) -> String {
+        call(name, args).unwrap_err()
+    }
+
+    #[test]
+    fn cast_to_int64() {
+        // {{ add "3" 1.9 true nil "x" "0x10" "1.0" "1.5" "010" "0b11" "0o7" " 5" "1_000" "+4" "-2" }}
+        let args: Vec<Value> = [
+            s("3"),
+            f(1.9),
+            Value::Bool(true),
+            Value::Nil,
+            s("x"),
+            s("0x10"),
+            s("1.0"),
+            s("1.5"),
+            s("010"),
+            s("0b11"),
+            s("0o7"),
+            s(" 5"),
+            s("1_000"),
+            s("+4"),
+            s("-2"),
+        ]
+        .into();
+        assert_eq!(ok("add", &args), "1042");
+        assert_eq!(call("add", &[i(1), i(2)]).unwrap(), Value::Int64(3));
+        assert_eq!(to_int64(&s("99999999999999999999")), 0);
+        assert_eq!(to_int64(&s("12.000")), 12);
+        assert_eq!(to_int64(&s("0.")), 0);
+        assert_eq!(to_int64(&s("1__0")), 0);
+        assert_eq!(to_int64(&s("-9223372036854775808")), i64::MIN);
+        assert_eq!(to_float64(&s("1e400")), 0.0);
+        assert!(to_float64(&s("nan")).is_nan());
+        assert_eq!(to_float64(&s("-Inf")), f64::NEG_INFINITY);
+        assert_eq!(to_float64(&s(".5")), 0.5);
+    }
+
+    #[test]
+    fn integer_ops() {
+        assert_eq!(ok("add", &[]), "0");
+        assert_eq!(ok("add", &[i(1)]), "1");
+        assert_eq!(ok("add", &[i(1), i(2), i(3)]), "6");
+        assert_eq!(ok("add1", &[i(1)]), "2");
+        assert_eq!(ok("add1", &[s("a")]), "1");
+        assert_eq!(ok("add1", &[f(1.9)]), "2");
+        assert_eq!(ok("add1", &[f(-1.9)]), "0");
+        assert_eq!(ok("sub", &[i(5), i(3)]), "2");
+        assert_eq!(ok("sub", &[i(3), f(5.5)]), "-2");
+        assert_eq!(ok("mul", &[i(2), i(3), i(4)]), "24");
+        assert_eq!(ok("mul", &[i(5)]), "5");
+        assert_eq!(ok("div", &[i(7), i(2)]), "3");
+        assert_eq!(ok("div", &[i(-7), i(2)]), "-3");
+        assert_eq!(ok("mod", &[i(7), i(3)]), "1");
+        assert_eq!(ok("mod", &[i(-7), i(3)]), "-1");
+        assert_eq!(ok("add", &[i(1), f(2.5)]), "3");
+        assert_eq!(ok("add", &[i(i64::MAX), i(1)]), "-9223372036854775808");
+        assert_eq!(
+            ok("mul", &[i(3037000500), i(3037000500)]),
+            "-9223372036709301616"
+        );
+        assert_eq!(ok("add", &[f(1e30), i(0)]), "-9223372036854775808");
+        assert_eq!(ok("add", &[f(-1e30), i(0)]), "-9223372036854775808");
+        assert_eq!(ok("div", &[i(i64::MAX), i(-1)]), "-9223372036854775807");
+        assert_eq!(ok("add", &[l(vec![i(1)]), i(2)]), "2");
+        let zero = "runtime error: integer divide by zero";
+        assert_eq!(err("div", &[i(1), i(0)]), zero);
+        assert_eq!(err("mod", &[i(1), i(0)]), zero);
+    }
+
+    #[test]
+    fn max_min() {
+        assert_eq!(ok("max", &[i(1), i(5), i(3)]), "5");
+        assert_eq!(ok("max", &[i(1)]), "1");
+        assert_eq!(ok("biggest", &[i(2), i(9)]), "9");
+        assert_eq!(ok("min", &[i(4), i(2), i(8)]), "2");
+        assert_eq!(ok("min", &[s("3")]), "3");
+        assert_eq!(ok("max", &[f(1.9), f(2.1)]), "2");
+        assert_eq!(call("max", &[i(1)]).unwrap(), Value::Int64(1));
+        assert_eq!(ok("maxf", &[i(1), f(2.5)]), "2.5");
+        assert_eq!(ok("minf", &[i(1), f(2.5), f(-0.5)]), "-0.5");
+        assert_eq!(ok("maxf", &[i(1)]), "1");
+        assert_eq!(call("maxf", &[i(1)]).unwrap(), Value::Float(1.0));
+        assert_eq!(ok("maxf", &[s("a")]), "0");
+        assert_eq!(ok("minf", &[i(3), s("nan")]), "NaN");
+        assert_eq!(ok("maxf", &[i(3), s("inf")]), "+Inf");
+    }
+
+    #[test]
+    fn floor_ceil_round() {
+        assert_eq!(ok("floor", &[f(1.7)]), "1");
+        assert_eq!(ok("floor", &[f(-1.2)]), "-2");
+        assert_eq!(ok("floor", &[f(-0.5)]), "-1");
+        assert_eq!(ok("ceil", &[f(1.2)]), "2");
+        assert_eq!(ok("ceil", &[s("2.1")]), "3");
+        assert_eq!(call("ceil", &[i(1)]).unwrap(), Value::Float(1.0));
+        assert_eq!(ok("floor", &[i(123456789)]), "1.23456789e+08");
+        assert_eq!(ok("ceil", &[f(1e20)]), "1e+20");
+        assert_eq!(ok("ceil", &[s("nan")]), "NaN");
+        let cases: &[(&[Value], &str)] = &[
+            (&[f(1.2345), i(2)], "1.23"),
+            (&[f(1.235), i(2)], "1.24"),
+            (&[f(1.5), i(0)], "2"),
+            (&[f(2.5), i(0)], "3"),
+            (&[f(-1.5), i(0)], "-2"),
+            (&[f(1.24), i(1), f(0.3)], "1.3"),
+            (&[f(1.22), i(1), f(0.3)], "1.2"),
+            (&[s("3.14159"), i(3)], "3.142"),
+            (&[f(1234.5), i(-2)], "1200"),
+            (&[i(12), i(0)], "12"),
+            (&[f(1.5), i(1), f(1.0), f(1.0)], "1.5"),
+            (&[s("inf"), i(2)], "+Inf"),
+            (&[f(1.005), i(2)], "1"),
+            (&[f(-0.4), i(0)], "-1"),
+            (&[f(2.675), i(2)], "2.68"),
+        ];
+        for (args, want) in cases {
+            assert_eq!(ok("round", args), *want, "round {args:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_float_ops() {
+        let cases: &[(&str, &[Value], &str)] = &[
+            ("addf", &[f(1.1), f(2.2)], "3.3"),
+            ("addf", &[], "0"),
+            ("addf", &[f(0.1), f(0.2)], "0.3"),
+            ("add1f", &[f(0.1)], "1.1"),
+            ("add1f", &[s("x")], "1"),
+            ("subf", &[i(1), f(0.9)], "0.1"),
+            ("subf", &[i(5)], "5"),
+            ("mulf", &[f(1.1), i(3)], "3.3"),
+            ("mulf", &[f(0.1), f(0.1)], "0.01"),
+            ("divf", &[i(1), i(3)], "0.3333333333333333"),
+            ("divf", &[i(10), i(4)], "2.5"),
+            ("divf", &[i(2), i(3)], "0.6666666666666667"),
+            ("divf", &[i(1), i(3), i(3)], "0.1111111111111111"),
+            ("divf", &[f(1e-20), i(1)], "0"),
+            ("divf", &[i(1), f(7e-17)], "1.4285714285714286e+16"),
+            ("addf", &[f(1e300), f(1e-300)], "1e+300"),
+            ("mulf", &[f(1e200), f(1e200)], "+Inf"),
+            ("mulf", &[f(1e-200), f(1e-200)], "0"),
+            ("subf", &[i(0), f(0.1)], "-0.1"),
+            ("divf", &[i(-1), i(3)], "-0.3333333333333333"),
+            ("divf", &[i(-2), i(3)], "-0.6666666666666667"),
+            ("mulf", &[s("2"), s("3.5")], "7"),
+            ("divf", &[i(100), i(3)], "33.333333333333336"),
+            ("mulf", &[f(0.07), i(100)], "7"),
+            ("divf", &[i(1), f(3e20)], "0"),
+            ("mulf", &[f(1.5), Value::Int64(3)], "4.5"),
+        ];
+        for (name, args, want) in cases {
+            assert_eq!(ok(name, args), *want, "{name} {args:?}");
+        }
+        assert!(matches!(
+            call("mulf", &[i(1), i(1)]).unwrap(),
+            Value::Float(_)
+        ));
+        assert_eq!(err("divf", &[i(1), i(0)]), "decimal division by 0");
+        assert_eq!(err("divf", &[i(0), i(0)]), "decimal division by 0");
+        assert_eq!(err("divf", &[i(1), s("0")]), "decimal division by 0");
+        assert_eq!(err("divf", &[i(1), Value::Nil]), "decimal division by 0");
+        assert_eq!(
+            err("mulf", &[i(1), s("inf")]),
+            "Cannot create a Decimal from +Inf"
+        );
+        assert_eq!(
+            err("addf", &[i(1), s("nan")]),
+            "Cannot create a Decimal from NaN"
+        );
+    }
+
+    #[test]
+    fn until_and_seq() {
+        assert_eq!(ok("until", &[i(5)]), "[0 1 2 3 4]");
+        assert_eq!(ok("until", &[i(0)]), "[]");
+        assert_eq!(ok("until", &[i(-3)]), "[0 -1 -2]");
+        assert!(
+            matches!(&call("until", &[i(2)]).unwrap(), Value::List(v) if v[1] == Value::Int(1))
+        );
+        assert_eq!(ok("untilStep", &[i(0), i(10), i(3)]), "[0 3 6 9]");
+        assert_eq!(ok("untilStep", &[i(10), i(0), i(-3)]), "[10 7 4 1]");
+        assert_eq!(ok("untilStep", &[i(0), i(10), i(0)]), "[]");
+        assert_eq!(ok("untilStep", &[i(10), i(0), i(3)]), "[]");
+        assert_eq!(ok("untilStep", &[i(0), i(-10), i(-4)]), "[0 -4 -8]");
+        assert!(call("untilStep", &[i(0), i(i64::MAX), i(1)]).is_err());
+        let cases: &[(&[Value], &str)] = &[
+            (&[i(5)], "1 2 3 4 5"),
+            (&[i(0)], "1 0"),
+            (&[i(-3)], "1 0 -1 -2 -3"),
+            (&[i(2), i(5)], "2 3 4 5"),
+            (&[i(5), i(2)], "5 4 3 2"),
+            (&[i(0), i(2), i(10)], "0 2 4 6 8 10"),
+            (&[i(10), i(-3), i(0)], "10 7 4 1"),
+            (&[i(10), i(3), i(0)], ""),
+            (&[], ""),
+            (&[i(1), i(2), i(3), i(4)], ""),
+            (&[i(0), i(0), i(5)], ""),
+        ];
+        for (args, want) in cases {
+            assert_eq!(ok("seq", args), *want, "seq {args:?}");
+        }
+    }
+
+    #[test]
+    fn to_decimal() {
+        assert_eq!(ok("toDecimal", &[s("0777")]), "511");
+        assert_eq!(ok("toDecimal", &[i(777)]), "511");
+        assert_eq!(ok("toDecimal", &[s("89")]), "0");
+        assert_eq!(ok("toDecimal", &[f(1.5)]), "0");
+        assert_eq!(call("toDecimal", &[i(1)]).unwrap(), Value::Int64(1));
+    }
+
+    #[test]
+    fn go_pow_is_exact_for_small_powers() {
+        assert_eq!(go_pow_int(10.0, 2), 100.0);
+        assert_eq!(go_pow_int(10.0, -2), 0.01);
+        assert_eq!(go_pow_int(10.0, 22), 1e22);
+        assert_eq!(go_pow_int(10.0, 0), 1.0);
+    }
 }

@@ -64,7 +64,10 @@ fn dotted_end(b: &[u8], mut i: usize) -> usize {
 /// Go's `strconv.ParseUint(s, 10, 64)` error text for a string of digits.
 fn parse_u64(s: &str) -> Result<u64, String> {
     s.parse::<u64>().map_err(|_| {
-        format!("{NUM_ERR_PREFIX}strconv.ParseUint: parsing {}: value out of range", go_quote(s))
+        format!(
+            "{NUM_ERR_PREFIX}strconv.ParseUint: parsing {}: value out of range",
+            go_quote(s)
+        )
     })
 }
 
@@ -158,7 +161,11 @@ impl Version {
     }
 
     fn v_prefix(&self) -> &str {
-        if self.original.starts_with('v') { "v" } else { "" }
+        if self.original.starts_with('v') {
+            "v"
+        } else {
+            ""
+        }
     }
 
     /// A `semver.Version` value derived from this one.
@@ -216,7 +223,10 @@ fn compare_prerelease(a: &str, b: &str) -> Ordering {
     let sa: Vec<&str> = a.split('.').collect();
     let sb: Vec<&str> = b.split('.').collect();
     for i in 0..sa.len().max(sb.len()) {
-        let d = compare_pre_part(sa.get(i).copied().unwrap_or(""), sb.get(i).copied().unwrap_or(""));
+        let d = compare_pre_part(
+            sa.get(i).copied().unwrap_or(""),
+            sb.get(i).copied().unwrap_or(""),
+        );
         if d != Ordering::Equal {
             return d;
         }
@@ -235,7 +245,11 @@ fn compare_pre_part(s: &str, o: &str) -> Ordering {
         return Ordering::Greater;
     }
     let num = |x: &str| -> Option<u64> {
-        if x.bytes().all(|c| c.is_ascii_digit()) { x.parse().ok() } else { None }
+        if x.bytes().all(|c| c.is_ascii_digit()) {
+            x.parse().ok()
+        } else {
+            None
+        }
     };
     match (num(s), num(o)) {
         (None, None) => {
@@ -358,10 +372,19 @@ fn match_cv(b: &[u8], start: usize) -> Option<Cv> {
     if i + 1 < b.len() && b[i] == b'+' && is_ident(b[i + 1]) {
         i = dotted_end(b, i + 1);
     }
-    Some(Cv { start, end: i, major, minor: dotted[0], patch: dotted[1], pre })
+    Some(Cv {
+        start,
+        end: i,
+        major,
+        minor: dotted[0],
+        patch: dotted[1],
+        pre,
+    })
 }
 
-const OPS: [&str; 12] = ["=", "", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^"];
+const OPS: [&str; 12] = [
+    "=", "", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^",
+];
 
 fn is_op_char(c: u8) -> bool {
     matches!(c, b'=' | b'!' | b'<' | b'>' | b'~' | b'^')
@@ -418,8 +441,12 @@ fn valid_constraint(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = skip_ws(b, 0);
     loop {
-        let Some(op_end) = match_op(b, i) else { return false };
-        let Some(cv) = match_cv(b, skip_ws(b, op_end)) else { return false };
+        let Some(op_end) = match_op(b, i) else {
+            return false;
+        };
+        let Some(cv) = match_cv(b, skip_ws(b, op_end)) else {
+            return false;
+        };
         i = cv.end;
         let ws_end = skip_ws(b, i);
         if ws_end == b.len() {
@@ -597,7 +624,7 @@ impl Constraint {
         if v.major != c.major {
             return false;
         }
-        !(v.minor != c.minor && !self.minor_dirty)
+        v.minor == c.minor || self.minor_dirty
     }
 }
 
@@ -634,7 +661,9 @@ impl Constraints {
 
     /// `Check`.
     pub fn check(&self, v: &Version) -> bool {
-        self.groups.iter().any(|(g, pre)| g.iter().all(|c| c.check(v, *pre)))
+        self.groups
+            .iter()
+            .any(|(g, pre)| g.iter().all(|c| c.check(v, *pre)))
     }
 }
 
@@ -643,7 +672,11 @@ impl Constraints {
 
 impl Object for Version {
     fn type_name(&self) -> &str {
-        if self.ptr { "*semver.Version" } else { "semver.Version" }
+        if self.ptr {
+            "*semver.Version"
+        } else {
+            "semver.Version"
+        }
     }
 
     fn field(&self, name: &str) -> Option<Result<Value, String>> {
@@ -661,7 +694,9 @@ impl Object for Version {
             "IncMajor" => return Some(self.inc("major").map(Version::into_value)),
             "Compare" | "LessThan" | "LessThanEqual" | "GreaterThan" | "GreaterThanEqual"
             | "Equal" | "SetPrerelease" | "SetMetadata" => {
-                return Some(Err(format!("wrong number of args for {name}: want 1 got 0")));
+                return Some(Err(format!(
+                    "wrong number of args for {name}: want 1 got 0"
+                )));
             }
             _ => return None,
         };
@@ -719,7 +754,10 @@ impl Object for Version {
                     }
                     Some(Ok(self.derived(|n| n.pre = s).into_value()))
                 } else {
-                    if !s.is_empty() && s.split('.').any(|p| p.is_empty() || !p.bytes().all(is_ident)) {
+                    if !s.is_empty()
+                        && s.split('.')
+                            .any(|p| p.is_empty() || !p.bytes().all(is_ident))
+                    {
                         return Some(Err("invalid metadata string".into()));
                     }
                     Some(Ok(self.derived(|n| n.metadata = s).into_value()))
@@ -749,7 +787,9 @@ impl Object for Version {
 
 fn semver(a: &[Value]) -> Result<Value, FuncError> {
     let s = a[0].as_str().unwrap_or_default();
-    Version::parse(s).map(Version::into_value).map_err(FuncError)
+    Version::parse(s)
+        .map(Version::into_value)
+        .map_err(FuncError)
 }
 
 fn semver_compare(a: &[Value]) -> Result<Value, FuncError> {
@@ -761,6 +801,225 @@ fn semver_compare(a: &[Value]) -> Result<Value, FuncError> {
 pub fn funcs() -> Vec<FuncSpec> {
     vec![
         FuncSpec::new("semver", &[Param::String], semver),
-        FuncSpec::new("semverCompare", &[Param::String, Param::String], semver_compare),
+        FuncSpec::new(
+            "semverCompare",
+            &[Param::String, Param::String],
+            semver_compare,
+        ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected values are `helm template` 4.3.1 output for
+    //! `{{ semverCompare CONSTRAINT VERSION }}` and friends.
+
+    use super::*;
+    use crate::funcs::lists::tests::{call_in, s, show};
+
+    fn call(name: &str, args: &[Value]) -> Result<Value, String> {
+        call_in(&funcs(), name, args)
+    }
+    fn cmp(c: &str, v: &str) -> Result<bool, String> {
+        match call("semverCompare", &[s(c), s(v)])? {
+            Value::Bool(b) => Ok(b),
+            other => panic!("not a bool: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn semver_compare_matches_helm() {
+        let cases: &[(&str, &str, bool)] = &[
+            (">=1.21-0", "v1.29.3-gke.1093000", true),
+            (">=1.21", "v1.29.3-gke.1093000", false),
+            (">=1.21-0", "1.20.9", false),
+            ("^1.2", "1.9.0", true),
+            ("^1.2", "2.0.0", false),
+            ("~1.2.3", "1.2.9", true),
+            ("~1.2.3", "1.3.0", false),
+            ("1.x", "1.5.0", true),
+            ("1.x", "2.0.0", false),
+            ("<1.0 || >=2.0", "1.5.0", false),
+            ("<1.0 || >=2.0", "2.5.0", true),
+            (">1.0, <2.0", "1.5.0", true),
+            (">1.0 <2.0", "2.5.0", false),
+            ("1.2 - 1.4.5", "1.4.5", true),
+            ("1.2 - 1.4.5", "1.4.6", false),
+            ("*", "1.0.0", true),
+            ("*", "1.0.0-alpha", false),
+            (">=0.0.0-0", "1.0.0-alpha", true),
+            ("!=1.2.3", "1.2.3", false),
+            ("=1.2.3", "v1.2.3", true),
+            ("1.2.3", "1.2.3+meta", true),
+            ("<=1.2", "1.2.9", true),
+            (">1.2", "1.2.9", false),
+            (">1.2", "1.3.0", true),
+            ("^0.2.3", "0.2.9", true),
+            ("^0.2.3", "0.3.0", false),
+            ("^0.0.3", "0.0.4", false),
+            ("~>1.2", "1.9", false),
+            ("=>1.2", "1.2", true),
+            ("=<1.2", "1.2", true),
+            ("1.2.3-beta.2", "1.2.3-beta.10", false),
+            (">1.2.3-beta.2", "1.2.3-beta.10", true),
+            (">1.2.3-beta.2", "1.2.3-beta.b", true),
+            (">= 1.19.0-0", "1.19.0-rc.1", true),
+            ("  >=1.2  ,  <3  ", "2.0.0", true),
+            ("01.2.3", "1.2.3", true),
+            (">=1.2.x", "1.1.5", false),
+            ("~0", "0.9.9", true),
+            ("~1", "1.9.9", true),
+            ("^0", "0.9.9", true),
+            ("!=1.x", "1.5.0", false),
+            ("!=1.2.x", "1.3.0", true),
+            (">=1.2\t", "1.2.3", true),
+            (">1.2\n", "1.3", true),
+            ("1.2.3 - 2", "2.5.0", true),
+            ("1.2.3 - 2", "2.0.0", true),
+            ("x.1.2", "7.0.0", true),
+            ("1.x.3", "1.7.0", true),
+            ("1.2.3, 1.2.4", "1.2.3", false),
+            (">=1.0.0-alpha <1.0.0", "1.0.0-beta", true),
+            (">=1.0.0 || >=1.0.0-0", "1.0.0-beta", true),
+            ("<1.2.3-0", "1.2.3-alpha", false),
+            ("1.2.3-alpha", "1.2.3-alpha", true),
+            (">=1.2.3+meta", "1.2.3", true),
+            ("=1.2.*", "1.2.99", true),
+            (">=v1.2", "1.2.0", true),
+            ("~1.2.x", "1.2.5-0", false),
+            ("^1.x", "1.9.0", true),
+            ("^0.x", "0.9.0", true),
+            ("^0.0.x", "0.0.9", true),
+            ("^0.0", "0.1.0", false),
+            ("<=1.x", "1.9.0", true),
+            (">1.x", "2.0.0", true),
+            (">1.x", "1.9.0", false),
+            (">1.2.x", "1.3.0", true),
+            (">1.2.x", "1.2.9", false),
+        ];
+        for (c, v, want) in cases {
+            assert_eq!(cmp(c, v), Ok(*want), "semverCompare {c:?} {v:?}");
+        }
+    }
+
+    #[test]
+    fn semver_compare_errors() {
+        let cases: &[(&str, &str, &str)] = &[
+            (">=1.2", "abc", "invalid semantic version"),
+            (">=1.2", "", "invalid semantic version"),
+            (">=1.2", "1.2.3.4", "invalid semantic version"),
+            (">=1.2", "1.2.3-01", "version segment starts with 0"),
+            (">=1.2", "1.2.3-a..b", "invalid semantic version"),
+            (
+                ">=1.2",
+                "99999999999999999999.0.0",
+                "error parsing version segment: strconv.ParseUint: parsing \"99999999999999999999\": value out of range",
+            ),
+            (">=1.2", "v", "invalid semantic version"),
+            (">=1.2", "1.2.3-é", "invalid semantic version"),
+            ("", "1.2.3", "improper constraint: \"\""),
+            ("abc", "1.2.3", "improper constraint: \"abc\""),
+            (">=1.2 ||", "1.2.3", "improper constraint: \"\""),
+            ("==1.2", "1.2.3", "improper constraint: \"==1.2\""),
+            ("1|2", "1.2.3", "constraint parser error"),
+            (">=1.2.3-01", "1.2.3", "constraint parser error"),
+            ("1 - 2||3 - 4", "1.2.3", "improper constraint: \"3 - 4\""),
+            (">=99999999999999999999", "1.2.3", "constraint parser error"),
+            ("é", "1.2.3", "improper constraint: \"é\""),
+        ];
+        for (c, v, want) in cases {
+            assert_eq!(
+                cmp(c, v),
+                Err(want.to_string()),
+                "semverCompare {c:?} {v:?}"
+            );
+        }
+    }
+
+    fn field(v: &Value, name: &str) -> Value {
+        match v {
+            Value::Object(o) => o.field(name).expect("field exists").expect("no error"),
+            other => panic!("not an object: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn semver_object() {
+        // {{ $v := semver "v1.2.3-beta.1+build.5" }}{{ $v }}|{{ $v.Major }}|...
+        let v = call("semver", &[s("v1.2.3-beta.1+build.5")]).unwrap();
+        assert_eq!(show(&v), "1.2.3-beta.1+build.5");
+        let got: Vec<String> = [
+            "Major",
+            "Minor",
+            "Patch",
+            "Prerelease",
+            "Metadata",
+            "Original",
+            "String",
+        ]
+        .iter()
+        .map(|n| show(&field(&v, n)))
+        .collect();
+        assert_eq!(
+            got.join("|"),
+            "1|2|3|beta.1|build.5|v1.2.3-beta.1+build.5|1.2.3-beta.1+build.5"
+        );
+        assert_eq!(v.type_name(), "*semver.Version");
+        assert_eq!(v.kind_name(), "ptr");
+        assert_eq!(show(&field(&v, "IncPatch")), "1.2.3");
+        let minor = field(&v, "IncMinor");
+        assert_eq!(show(&minor), "1.3.0");
+        assert_eq!(show(&field(&minor, "Major")), "1");
+        assert_eq!(field(&v, "IncMajor").type_name(), "semver.Version");
+        // Original has a pointer receiver: not on the value IncMinor returns.
+        let Value::Object(o) = &minor else {
+            unreachable!()
+        };
+        assert!(o.field("Original").is_none());
+        // {{ semver "1" }}|{{ semver "1.2" }}|{{ (semver "1.2.3-0").Prerelease }}
+        assert_eq!(show(&call("semver", &[s("1")]).unwrap()), "1.0.0");
+        assert_eq!(show(&call("semver", &[s("1.2")]).unwrap()), "1.2.0");
+        assert_eq!(
+            show(&field(
+                &call("semver", &[s("1.2.3-0")]).unwrap(),
+                "Prerelease"
+            )),
+            "0"
+        );
+        // toJson / toYaml see the String() form
+        let Value::Object(o) = &call("semver", &[s("1.2.3")]).unwrap() else {
+            unreachable!()
+        };
+        assert_eq!(o.as_data(), Some(s("1.2.3")));
+        assert_eq!(
+            call("semver", &[s("foo")]).unwrap_err(),
+            "invalid semantic version"
+        );
+        assert_eq!(
+            call("semver", &[s("1.2.3+a+b")]).unwrap_err(),
+            "invalid semantic version"
+        );
+    }
+
+    #[test]
+    fn semver_methods() {
+        let v = |x: &str| call("semver", &[s(x)]).unwrap();
+        let m = |a: &Value, name: &str, b: &Value| match a {
+            Value::Object(o) => o.call(name, std::slice::from_ref(b)).unwrap().unwrap(),
+            _ => unreachable!(),
+        };
+        // {{ (semver "1.2.3").Compare (semver "1.3.0") }} ...
+        assert_eq!(m(&v("1.2.3"), "Compare", &v("1.3.0")), Value::Int(-1));
+        assert_eq!(m(&v("1.2.3"), "LessThan", &v("1.3.0")), Value::Bool(true));
+        assert_eq!(
+            m(&v("1.2.3"), "GreaterThan", &v("1.3.0")),
+            Value::Bool(false)
+        );
+        assert_eq!(m(&v("1.2.3"), "Equal", &v("1.2.3+x")), Value::Bool(true));
+    }
+
+    #[test]
+    fn go_quote_escapes() {
+        assert_eq!(go_quote("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\x01é\"");
+    }
 }
