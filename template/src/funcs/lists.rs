@@ -602,5 +602,14 @@ pub(crate) mod tests {
         let makeslice = "runtime error: makeslice: len out of range";
         assert_eq!(err("chunk", &[i(0), l(vec![i(1), i(2)])]), makeslice);
         assert_eq!(err("chunk", &[i(0), l(vec![])]), makeslice);
+        // {{ chunk -1 (list 1) }}, {{ chunk -2 (list 1 2 3 4 5) }}, {{ chunk -1 list }}
+        assert_eq!(err("chunk", &[i(-1), l(vec![i(1)])]), makeslice);
+        assert_eq!(
+            err("chunk", &[i(-2), l(vec![i(1), i(2), i(3), i(4), i(5)])]),
+            makeslice
+        );
+        assert_eq!(err("chunk", &[i(-1), l(vec![])]), makeslice);
+        assert_eq!(ok("chunk", &[i(-2), l123()]), "[]");
+        assert_eq!(ok("chunk", &[i(2), l123()]), "[[1 2] [3]]");
     }
 }
