@@ -55,7 +55,11 @@ fn process(bin: &str, args: &[&str], env: &[(&str, &std::path::Path)]) -> Durati
 
 fn main() {
     let tmp = tempfile::tempdir().unwrap();
-    let labels = builtin::all().unwrap().into_iter().find(|p| p.manifest.name == "labels").unwrap();
+    let labels = builtin::all()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.manifest.name == "labels")
+        .unwrap();
     let hex = labels.digest.trim_start_matches("sha256:").to_string();
     println!("component: labels ({} KiB)", labels.component.len() / 1024);
 
@@ -77,43 +81,81 @@ fn main() {
         black_box(c);
     });
     println!("cold compile (Cranelift):        {}", fmt(cold));
-    println!("cached load (.cwasm from disk):  {}   target < 2 ms   ({:.0}x faster than cold)", fmt(warm), cold.as_secs_f64() / warm.as_secs_f64());
+    println!(
+        "cached load (.cwasm from disk):  {}   target < 2 ms   ({:.0}x faster than cold)",
+        fmt(warm),
+        cold.as_secs_f64() / warm.as_secs_f64()
+    );
 
     // Instantiate + call in a fresh store.
     let rt = Runtime::new(Some(tmp.path().join("rt"))).unwrap();
-    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let prepared = rt.prepare(&labels, labels.requested_grants()).unwrap();
     let opts = CallOptions::default();
     let small = "kind: A\n";
     let none: Vec<String> = vec![];
     let call = median(201, || {
-        black_box(tokio.block_on(rt.post_render(&prepared, &opts, small, &none)).unwrap());
+        black_box(
+            tokio
+                .block_on(rt.post_render(&prepared, &opts, small, &none))
+                .unwrap(),
+        );
     });
-    println!("instantiate + call (labels, no args, 1 doc): {}   target < 100 µs", fmt(call));
+    println!(
+        "instantiate + call (labels, no args, 1 doc): {}   target < 100 µs",
+        fmt(call)
+    );
 
     // Same, moving 1 MiB of manifests through the labels plugin.
     let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n";
-    let big: String = std::iter::repeat_n(format!("---\n{doc}"), (1 << 20) / (doc.len() + 4)).collect();
+    let big: String =
+        std::iter::repeat_n(format!("---\n{doc}"), (1 << 20) / (doc.len() + 4)).collect();
     let args = vec!["team=core".to_string()];
     let bulk = median(11, || {
-        black_box(tokio.block_on(rt.post_render(&prepared, &opts, &big, &args)).unwrap());
+        black_box(
+            tokio
+                .block_on(rt.post_render(&prepared, &opts, &big, &args))
+                .unwrap(),
+        );
     });
-    println!("labels on 1 MiB of manifests ({} docs): {}", big.matches("---").count(), fmt(bulk));
+    println!(
+        "labels on 1 MiB of manifests ({} docs): {}",
+        big.matches("---").count(),
+        fmt(bulk)
+    );
 
     // Whole-process start, side by side with helm.
     let whelm = env!("CARGO_BIN_EXE_whelm");
-    let env = [("WHELM_DATA_HOME", tmp.path()), ("WHELM_CACHE_HOME", tmp.path())];
+    let env = [
+        ("WHELM_DATA_HOME", tmp.path()),
+        ("WHELM_CACHE_HOME", tmp.path()),
+    ];
     let wv = process(whelm, &["version"], &env);
     let wl = process(whelm, &["plugin", "list"], &env);
     println!("process: whelm version      {}", fmt(wv));
     println!("process: whelm plugin list  {}", fmt(wl));
     match std::env::var("HELM_BIN") {
         Ok(helm) => {
-            let henv = [("HELM_DATA_HOME", tmp.path()), ("HELM_CACHE_HOME", tmp.path()), ("HELM_CONFIG_HOME", tmp.path())];
+            let henv = [
+                ("HELM_DATA_HOME", tmp.path()),
+                ("HELM_CACHE_HOME", tmp.path()),
+                ("HELM_CONFIG_HOME", tmp.path()),
+            ];
             let hv = process(&helm, &["version"], &henv);
             let hl = process(&helm, &["plugin", "list"], &henv);
-            println!("process: helm version       {}   ratio helm/whelm {:.1}x", fmt(hv), hv.as_secs_f64() / wv.as_secs_f64());
-            println!("process: helm plugin list   {}   ratio helm/whelm {:.1}x", fmt(hl), hl.as_secs_f64() / wl.as_secs_f64());
+            println!(
+                "process: helm version       {}   ratio helm/whelm {:.1}x",
+                fmt(hv),
+                hv.as_secs_f64() / wv.as_secs_f64()
+            );
+            println!(
+                "process: helm plugin list   {}   ratio helm/whelm {:.1}x",
+                fmt(hl),
+                hl.as_secs_f64() / wl.as_secs_f64()
+            );
         }
         Err(_) => println!("(set HELM_BIN to compare with the real helm in the same run)"),
     }
