@@ -54,6 +54,8 @@ struct Enc {
     escape_html: bool,
     /// `Some(indent)` for `MarshalIndent(v, "", indent)`.
     indent: Option<&'static str>,
+    /// Integral floats get a `.0` (see [`marshal_typed`]).
+    typed: bool,
 }
 
 impl Enc {
@@ -83,7 +85,11 @@ impl Enc {
                         go_format_float(*f, 'g', -1)
                     ));
                 }
+                let start = self.out.len();
                 self.out.push_str(&format_float(*f));
+                if self.typed && !self.out[start..].contains(['.', 'e', 'E']) {
+                    self.out.push_str(".0");
+                }
             }
             Value::String(s) => write_string(&mut self.out, s, self.escape_html),
             Value::List(l) => {
@@ -134,6 +140,20 @@ fn encode(v: &Value, escape_html: bool, indent: Option<&'static str>) -> Result<
         out: String::new(),
         escape_html,
         indent,
+        typed: false,
+    };
+    e.value(v, 0)?;
+    Ok(e.out)
+}
+
+/// JSON for [`unmarshal_typed`]: like `json.Marshal`, but a float64 always
+/// has a fraction or exponent (`1.0`, `1e+21`), so it reads back as a float.
+pub fn marshal_typed(v: &Value) -> Result<String, String> {
+    let mut e = Enc {
+        out: String::new(),
+        escape_html: false,
+        indent: None,
+        typed: true,
     };
     e.value(v, 0)?;
     Ok(e.out)
@@ -194,6 +214,8 @@ struct Dec<'a> {
     b: &'a [u8],
     i: usize,
     depth: usize,
+    /// Integers without fraction or exponent become `int64` (see [`unmarshal_typed`]).
+    typed: bool,
 }
 
 type DResult<T> = Result<T, String>;
@@ -348,6 +370,12 @@ impl Dec<'_> {
             }
         }
         let text = &self.s[start..self.i];
+        if self.typed
+            && !text.contains(['.', 'e', 'E'])
+            && let Ok(i) = text.parse::<i64>()
+        {
+            return Ok(Value::Int64(i));
+        }
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
             _ => Err(format!(
@@ -450,11 +478,23 @@ impl Dec<'_> {
 
 /// `json.Unmarshal(text, &v)` with `v interface{}`.
 pub fn unmarshal(text: &str) -> Result<Value, String> {
+    decode(text, false)
+}
+
+/// Decodes JSON written by [`marshal_typed`]: a number without fraction or
+/// exponent is an `int64`, any other a `float64`. This is how values cross the
+/// plugin boundary without losing the distinction Helm templates observe.
+pub fn unmarshal_typed(text: &str) -> Result<Value, String> {
+    decode(text, true)
+}
+
+fn decode(text: &str, typed: bool) -> Result<Value, String> {
     let mut d = Dec {
         s: text,
         b: text.as_bytes(),
         i: 0,
         depth: 0,
+        typed,
     };
     let v = d.value()?;
     d.ws();
@@ -495,5 +535,32 @@ pub fn unmarshal_list(text: &str) -> Result<Vec<Value>, String> {
             "json: cannot unmarshal {} into Go value of type []interface {{}}",
             kind(&v)
         )),
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+
+    #[test]
+    fn typed_round_trip_keeps_int64_and_float64_apart() {
+        let v = unmarshal_typed(
+            r#"{"a":1,"b":1.0,"c":-3,"d":1e+21,"e":[2,2.5],"f":99999999999999999999}"#,
+        )
+        .unwrap();
+        let m = v.as_map().unwrap();
+        assert_eq!(m.get("a"), Some(Value::Int64(1)));
+        assert_eq!(m.get("b"), Some(Value::Float(1.0)));
+        assert_eq!(m.get("c"), Some(Value::Int64(-3)));
+        assert_eq!(m.get("d"), Some(Value::Float(1e21)));
+        assert_eq!(m.get("f"), Some(Value::Float(1e20)));
+        let text = marshal_typed(&v).unwrap();
+        assert_eq!(
+            text,
+            r#"{"a":1,"b":1.0,"c":-3,"d":1e+21,"e":[2,2.5],"f":100000000000000000000.0}"#
+        );
+        assert_eq!(unmarshal_typed(&text).unwrap(), v);
+        // Plain decoding keeps Go's float64-for-everything.
+        assert_eq!(unmarshal("1").unwrap(), Value::Float(1.0));
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod func;
 pub mod funcs;
+pub mod helm;
 pub mod json;
 pub mod num;
 pub mod toml;
