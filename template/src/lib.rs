@@ -14,14 +14,18 @@
 //! - [`yaml`]: YAML 1.1 loading (as Helm's sigs.k8s.io/yaml does) and the
 //!   yaml.v2 emitter behind `toYaml`; JSON and TOML live beside it.
 
+pub mod engine;
 pub mod func;
 pub mod funcs;
+pub mod gofmt;
 pub mod helm;
 pub mod json;
 pub mod num;
+pub mod parse;
 pub mod toml;
 pub mod value;
 pub mod yaml;
 
+pub use engine::{Engine, Error};
 pub use func::{FuncError, FuncSpec, Param};
 pub use value::{Object, Value};

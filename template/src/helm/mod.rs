@@ -4,3 +4,4 @@
 
 pub mod glob;
 pub mod objects;
+pub mod render;

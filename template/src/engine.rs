@@ -1,0 +1,1487 @@
+//! The template set and its executor (Go's `text/template` `exec.go`, with
+//! Helm's options and functions: `missingkey=zero`, `include`, `tpl`,
+//! `required`, `fail`, `lookup`).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::func::{FuncSpec, Param};
+use crate::funcs;
+use crate::funcs::text::sprint;
+use crate::gofmt;
+use crate::parse::{self, Command, Node, Operand, Pipe, Tree};
+use crate::value::Value;
+
+/// Go builtins handled by the executor (they see unevaluated or reflect-level values).
+const BUILTINS: &[&str] = &[
+    "and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt",
+    "le", "gt", "ge", "html", "js", "urlquery", "call",
+];
+
+/// Helm's engine functions handled by the executor.
+const HELM: &[&str] = &["include", "tpl", "required", "fail", "lookup"];
+
+/// Helm's limit on nested `include`s of one name (`recursionMaxNums`).
+const INCLUDE_MAX: usize = 1000;
+/// Go's `maxExecDepth`, lowered to what the guest stack holds comfortably.
+const MAX_DEPTH: usize = 3000;
+
+/// A template failure, printed as Go and Helm print it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// `template: NAME:LINE: MESSAGE`.
+    Parse(parse::ParseError),
+    /// `template: FILE:LINE:COL: executing "NAME" at <NODE>: MESSAGE`, or a
+    /// plain message when no node applies.
+    Exec {
+        location: String,
+        name: String,
+        node: String,
+        message: String,
+    },
+    Plain(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Parse(p) => p.fmt(f),
+            Error::Exec {
+                location,
+                name,
+                node,
+                message,
+            } => {
+                if node.is_empty() {
+                    write!(f, "template: {location}: executing {name:?}: {message}")
+                } else {
+                    write!(
+                        f,
+                        "template: {location}: executing {name:?} at <{node}>: {message}"
+                    )
+                }
+            }
+            Error::Plain(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Answers `lookup apiVersion kind namespace name`.
+pub type LookupFn = Box<dyn Fn(&str, &str, &str, &str) -> Result<Value, String>>;
+
+/// One template set (Helm uses one for the whole chart tree).
+pub struct Engine {
+    trees: HashMap<Rc<str>, Rc<Tree>>,
+    funcs: Rc<HashMap<&'static str, FuncSpec>>,
+    lookup: Option<LookupFn>,
+    include_counts: RefCell<HashMap<String, usize>>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}
+
+fn is_func(funcs: &HashMap<&'static str, FuncSpec>, name: &str) -> bool {
+    funcs.contains_key(name) || BUILTINS.contains(&name) || HELM.contains(&name)
+}
+
+/// Control flow out of a list.
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+type R<T> = Result<T, Error>;
+
+impl Engine {
+    /// An empty set with Helm's function table.
+    pub fn new() -> Engine {
+        Engine {
+            trees: HashMap::new(),
+            funcs: Rc::new(funcs::table()),
+            lookup: None,
+            include_counts: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Parses one file into the set. Its `define`s join the shared namespace;
+    /// a later definition replaces an earlier one unless it is empty (Go's
+    /// `associate`).
+    pub fn add_template(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        let funcs = self.funcs.clone();
+        let parsed = parse::parse(name, text, &|n| is_func(&funcs, n)).map_err(Error::Parse)?;
+        self.associate(parsed.main);
+        for d in parsed.defines {
+            self.associate(d);
+        }
+        Ok(())
+    }
+
+    fn associate(&mut self, tree: Tree) {
+        if let Some(old) = self.trees.get(&tree.name)
+            && tree.is_empty()
+            && !old.is_empty()
+        {
+            return;
+        }
+        self.trees.insert(tree.name.clone(), Rc::new(tree));
+    }
+
+    /// Host hook for `lookup` (default: an empty map, as `helm template` does).
+    pub fn set_lookup(&mut self, f: LookupFn) {
+        self.lookup = Some(f);
+    }
+
+    /// Whether a template of this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.trees.contains_key(name)
+    }
+
+    /// Executes the named template with `data` as dot.
+    pub fn render(&self, name: &str, data: &Value) -> Result<String, Error> {
+        let tree = self.trees.get(name).cloned().ok_or_else(|| {
+            Error::Plain(format!(
+                "template: no template {name:?} associated with template {name:?}"
+            ))
+        })?;
+        let mut out = String::new();
+        let mut st = State {
+            engine: self,
+            overlay: None,
+            tree: tree.clone(),
+            vars: vec![(Rc::from("$"), data.clone())],
+            depth: 0,
+        };
+        st.walk_list(&mut out, data, &tree.root)?;
+        Ok(out)
+    }
+}
+
+struct State<'e> {
+    engine: &'e Engine,
+    /// Templates defined by a `tpl` string, visible only inside it.
+    overlay: Option<Rc<HashMap<Rc<str>, Rc<Tree>>>>,
+    tree: Rc<Tree>,
+    vars: Vec<(Rc<str>, Value)>,
+    depth: usize,
+}
+
+/// How an operand reached a field access: Go errors on a field of a nil
+/// interface (a map value, a range element) but yields nothing for an
+/// invalid value (a variable or a parenthesised pipeline that produced nil).
+#[derive(Clone, Copy, PartialEq)]
+enum NilKind {
+    Error,
+    Silent,
+}
+
+impl<'e> State<'e> {
+    fn find_tree(&self, name: &str) -> Option<Rc<Tree>> {
+        if let Some(o) = &self.overlay
+            && let Some(t) = o.get(name)
+        {
+            return Some(t.clone());
+        }
+        self.engine.trees.get(name).cloned()
+    }
+
+    fn error(&self, pos: usize, node: &str, message: impl Into<String>) -> Error {
+        Error::Exec {
+            location: parse::location(&self.tree, pos),
+            name: self.tree.name.to_string(),
+            node: normalize(node),
+            message: message.into(),
+        }
+    }
+
+    fn walk_list(&mut self, out: &mut String, dot: &Value, list: &[Node]) -> R<Flow> {
+        for n in list {
+            match self.walk(out, dot, n)? {
+                Flow::Normal => {}
+                f => return Ok(f),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(&mut self, out: &mut String, dot: &Value, node: &Node) -> R<Flow> {
+        match node {
+            Node::Text(t) => out.push_str(t),
+            Node::Action { pipe, .. } => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    self.print_value(out, pipe, &v)?;
+                }
+            }
+            Node::If {
+                pipe,
+                list,
+                else_list,
+                ..
+            }
+            | Node::With {
+                pipe,
+                list,
+                else_list,
+                ..
+            } => {
+                let mark = self.vars.len();
+                let v = self.eval_pipeline(dot, pipe)?;
+                let is_with = matches!(node, Node::With { .. });
+                let flow = if v.truthy() {
+                    if is_with {
+                        self.walk_list(out, &v, list)?
+                    } else {
+                        self.walk_list(out, dot, list)?
+                    }
+                } else if let Some(e) = else_list {
+                    self.walk_list(out, dot, e)?
+                } else {
+                    Flow::Normal
+                };
+                self.vars.truncate(mark);
+                return Ok(flow);
+            }
+            Node::Range {
+                pipe,
+                list,
+                else_list,
+                pos,
+            } => {
+                let mark = self.vars.len();
+                let flow = self.walk_range(out, dot, *pos, pipe, list, else_list.as_deref())?;
+                self.vars.truncate(mark);
+                return Ok(flow);
+            }
+            Node::Template { pos, name, pipe } => {
+                let tree = self.find_tree(name).ok_or_else(|| {
+                    self.error(
+                        *pos,
+                        &format!("{{{{template {name:?}}}}}"),
+                        format!("template {name:?} not defined"),
+                    )
+                })?;
+                let data = match pipe {
+                    Some(p) => self.eval_pipeline(dot, p)?,
+                    None => Value::Nil,
+                };
+                self.exec_tree(out, tree, &data, *pos)?;
+            }
+            Node::Break { .. } => return Ok(Flow::Break),
+            Node::Continue { .. } => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec_tree(&mut self, out: &mut String, tree: Rc<Tree>, data: &Value, pos: usize) -> R<()> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(
+                pos,
+                "",
+                format!("exceeded maximum template depth ({MAX_DEPTH})"),
+            ));
+        }
+        let saved_tree = std::mem::replace(&mut self.tree, tree.clone());
+        let saved_vars = std::mem::replace(&mut self.vars, vec![(Rc::from("$"), data.clone())]);
+        self.depth += 1;
+        let r = self.walk_list(out, data, &tree.root);
+        self.depth -= 1;
+        self.vars = saved_vars;
+        self.tree = saved_tree;
+        r.map(|_| ())
+    }
+
+    fn walk_range(
+        &mut self,
+        out: &mut String,
+        dot: &Value,
+        pos: usize,
+        pipe: &Pipe,
+        list: &[Node],
+        else_list: Option<&[Node]>,
+    ) -> R<Flow> {
+        // The pipeline itself, without its declarations (they are per element).
+        let bare = Pipe {
+            pos: pipe.pos,
+            decl: vec![],
+            is_assign: false,
+            cmds: pipe.cmds.clone(),
+        };
+        let val = self.eval_pipeline(dot, &bare)?;
+        let val = match &val {
+            Value::Object(o) => o.as_data().unwrap_or(Value::Nil),
+            v => v.clone(),
+        };
+        let items: Vec<(Value, Value)> = match &val {
+            Value::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Int(i as i64), v.clone()))
+                .collect(),
+            Value::Map(m) => m
+                .entries()
+                .into_iter()
+                .map(|(k, v)| (Value::from(k), v))
+                .collect(),
+            Value::Int(n) | Value::Int64(n) => {
+                if *n < 0 {
+                    return Ok(Flow::Normal);
+                }
+                (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect()
+            }
+            Value::Nil => Vec::new(),
+            Value::Bool(_) | Value::Float(_) | Value::String(_) | Value::Object(_) => {
+                return Err(self.error(
+                    pos,
+                    &cmd_text(pipe),
+                    format!("range can't iterate over {}", sprint(&val)),
+                ));
+            }
+        };
+        if items.is_empty() {
+            if let Some(e) = else_list {
+                return self.walk_list(out, dot, e);
+            }
+            return Ok(Flow::Normal);
+        }
+        let mark = self.vars.len();
+        for (k, v) in items {
+            self.vars.truncate(mark);
+            match pipe.decl.len() {
+                0 => {}
+                1 => self.declare(pipe, 0, v.clone()),
+                _ => {
+                    self.declare(pipe, 0, k);
+                    self.declare(pipe, 1, v.clone());
+                }
+            }
+            match self.walk_list(out, &v, list)? {
+                Flow::Break => break,
+                Flow::Continue | Flow::Normal => {}
+            }
+        }
+        self.vars.truncate(mark);
+        Ok(Flow::Normal)
+    }
+
+    fn declare(&mut self, pipe: &Pipe, i: usize, v: Value) {
+        let name = pipe.decl[i].clone();
+        if pipe.is_assign {
+            self.set_var(&name, v);
+        } else {
+            self.vars.push((name, v));
+        }
+    }
+
+    fn set_var(&mut self, name: &str, v: Value) {
+        if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| &**n == name) {
+            slot.1 = v;
+        }
+    }
+
+    fn var(&self, name: &str, pos: usize) -> R<Value> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| self.error(pos, name, format!("undefined variable: {name}")))
+    }
+
+    fn print_value(&self, out: &mut String, pipe: &Pipe, v: &Value) -> R<()> {
+        match v {
+            Value::Nil => out.push_str("<no value>"),
+            Value::String(s) => out.push_str(s),
+            Value::Object(o) => out.push_str(&o.display()),
+            v => out.push_str(&sprint(v)),
+        }
+        let _ = pipe;
+        Ok(())
+    }
+
+    fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> R<Value> {
+        let mut value: Option<Value> = None;
+        for cmd in &pipe.cmds {
+            value = Some(self.eval_command(dot, cmd, value)?);
+        }
+        let v = value.unwrap_or(Value::Nil);
+        for i in 0..pipe.decl.len() {
+            self.declare(pipe, i, v.clone());
+        }
+        Ok(v)
+    }
+
+    fn not_a_function(&self, cmd: &Command, final_: &Option<Value>) -> R<()> {
+        if cmd.args.len() > 1 || final_.is_some() {
+            return Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!("can't give argument to non-function {}", cmd.arg_text[0]),
+            ));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Value, cmd: &Command, final_: Option<Value>) -> R<Value> {
+        let first = &cmd.args[0];
+        match first {
+            Operand::Field(fs) => self.eval_field_chain(
+                dot,
+                dot.clone(),
+                NilKind::Silent,
+                fs,
+                cmd,
+                1,
+                final_,
+                cmd.pos,
+                &cmd.arg_text[0],
+            ),
+            Operand::Chain(base, fs) => {
+                let v = self.eval_operand_value(dot, base, cmd.pos)?;
+                self.eval_field_chain(
+                    dot,
+                    v,
+                    NilKind::Silent,
+                    fs,
+                    cmd,
+                    1,
+                    final_,
+                    cmd.pos,
+                    &cmd.arg_text[0],
+                )
+            }
+            Operand::Variable(name, fs) => {
+                let v = self.var(name, cmd.pos)?;
+                if fs.is_empty() {
+                    self.not_a_function(cmd, &final_)?;
+                    return Ok(v);
+                }
+                self.eval_field_chain(
+                    dot,
+                    v,
+                    NilKind::Silent,
+                    fs,
+                    cmd,
+                    1,
+                    final_,
+                    cmd.pos,
+                    &cmd.arg_text[0],
+                )
+            }
+            Operand::Ident(name) => self.eval_function(dot, name, cmd, final_),
+            Operand::Pipe(p) => {
+                self.not_a_function(cmd, &final_)?;
+                self.eval_pipeline_scoped(dot, p)
+            }
+            Operand::Dot => {
+                self.not_a_function(cmd, &final_)?;
+                Ok(dot.clone())
+            }
+            Operand::Nil => Err(self.error(cmd.pos, &cmd.text, "nil is not a command")),
+            Operand::Bool(b) => {
+                self.not_a_function(cmd, &final_)?;
+                Ok(Value::Bool(*b))
+            }
+            Operand::String(s) => {
+                self.not_a_function(cmd, &final_)?;
+                Ok(Value::String(s.clone()))
+            }
+            Operand::Number(n) => {
+                self.not_a_function(cmd, &final_)?;
+                Ok(ideal(n))
+            }
+        }
+    }
+
+    /// A parenthesised pipeline (Go keeps any variables it declares in scope).
+    fn eval_pipeline_scoped(&mut self, dot: &Value, p: &Pipe) -> R<Value> {
+        self.eval_pipeline(dot, p)
+    }
+
+    /// The value of an operand used as the base of a chain or as an argument.
+    fn eval_operand_value(&mut self, dot: &Value, op: &Operand, pos: usize) -> R<Value> {
+        match op {
+            Operand::Dot => Ok(dot.clone()),
+            Operand::Pipe(p) => self.eval_pipeline_scoped(dot, p),
+            Operand::Ident(name) => {
+                let cmd = Command {
+                    pos,
+                    args: vec![op.clone()],
+                    text: name.clone(),
+                    arg_text: vec![name.clone()],
+                };
+                self.eval_function(dot, name, &cmd, None)
+            }
+            Operand::Field(fs) => {
+                let cmd = Command {
+                    pos,
+                    args: vec![op.clone()],
+                    text: Rc::from(field_text("", fs)),
+                    arg_text: vec![],
+                };
+                self.eval_field_chain(
+                    dot,
+                    dot.clone(),
+                    NilKind::Silent,
+                    fs,
+                    &cmd,
+                    usize::MAX,
+                    None,
+                    pos,
+                    &field_text("", fs),
+                )
+            }
+            Operand::Variable(name, fs) => {
+                let v = self.var(name, pos)?;
+                if fs.is_empty() {
+                    return Ok(v);
+                }
+                let cmd = Command {
+                    pos,
+                    args: vec![op.clone()],
+                    text: Rc::from(field_text(name, fs)),
+                    arg_text: vec![],
+                };
+                self.eval_field_chain(
+                    dot,
+                    v,
+                    NilKind::Silent,
+                    fs,
+                    &cmd,
+                    usize::MAX,
+                    None,
+                    pos,
+                    &field_text(name, fs),
+                )
+            }
+            Operand::Chain(base, fs) => {
+                let v = self.eval_operand_value(dot, base, pos)?;
+                let text = format!("({}){}", "…", field_text("", fs));
+                let cmd = Command {
+                    pos,
+                    args: vec![op.clone()],
+                    text: Rc::from(text.as_str()),
+                    arg_text: vec![],
+                };
+                self.eval_field_chain(
+                    dot,
+                    v,
+                    NilKind::Silent,
+                    fs,
+                    &cmd,
+                    usize::MAX,
+                    None,
+                    pos,
+                    &text,
+                )
+            }
+            Operand::String(s) => Ok(Value::String(s.clone())),
+            Operand::Number(n) => Ok(ideal(n)),
+            Operand::Bool(b) => Ok(Value::Bool(*b)),
+            Operand::Nil => Ok(Value::Nil),
+        }
+    }
+
+    /// `.a.b.c` on `receiver`. For the last field, arguments are
+    /// `cmd.args[args_from..]` plus `final_` (a method call).
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field_chain(
+        &mut self,
+        dot: &Value,
+        mut receiver: Value,
+        mut nil_kind: NilKind,
+        fields: &[Rc<str>],
+        cmd: &Command,
+        args_from: usize,
+        final_: Option<Value>,
+        pos: usize,
+        node_text: &str,
+    ) -> R<Value> {
+        let n = fields.len();
+        for (i, f) in fields.iter().enumerate() {
+            let last = i + 1 == n;
+            let args: &[Operand] = if last && args_from < cmd.args.len() {
+                &cmd.args[args_from..]
+            } else {
+                &[]
+            };
+            let fin = if last { final_.clone() } else { None };
+            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node_text)?;
+            nil_kind = NilKind::Error;
+        }
+        Ok(receiver)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field(
+        &mut self,
+        dot: &Value,
+        name: &str,
+        receiver: Value,
+        nil_kind: NilKind,
+        args: &[Operand],
+        final_: Option<Value>,
+        pos: usize,
+        node_text: &str,
+    ) -> R<Value> {
+        let has_args = !args.is_empty() || final_.is_some();
+        match &receiver {
+            Value::Nil => match nil_kind {
+                NilKind::Silent => Ok(Value::Nil),
+                NilKind::Error => Err(self.error(
+                    pos,
+                    node_text,
+                    format!("nil pointer evaluating interface {{}}.{name}"),
+                )),
+            },
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.error(
+                        pos,
+                        node_text,
+                        format!("{name} is not a method but has arguments"),
+                    ));
+                }
+                match m.get(name) {
+                    Some(v) => Ok(v),
+                    None if name == "AsMap" => Ok(receiver.clone()),
+                    None => Ok(Value::Nil),
+                }
+            }
+            Value::Object(o) => {
+                if has_args {
+                    let mut vals = Vec::new();
+                    for a in args {
+                        vals.push(self.eval_operand_value(dot, a, pos)?);
+                    }
+                    if let Some(f) = final_ {
+                        vals.push(f);
+                    }
+                    match o.call(name, &vals) {
+                        Some(Ok(v)) => Ok(v),
+                        Some(Err(e)) => {
+                            Err(self.error(pos, node_text, format!("error calling {name}: {e}")))
+                        }
+                        None => Err(self.error(
+                            pos,
+                            node_text,
+                            format!("can't evaluate field {name} in type {}", o.type_name()),
+                        )),
+                    }
+                } else {
+                    match o.field(name) {
+                        Some(Ok(v)) => Ok(v),
+                        Some(Err(e)) => Err(self.error(pos, node_text, e)),
+                        None => Err(self.error(
+                            pos,
+                            node_text,
+                            format!("can't evaluate field {name} in type {}", o.type_name()),
+                        )),
+                    }
+                }
+            }
+            other => Err(self.error(
+                pos,
+                node_text,
+                format!("can't evaluate field {name} in type {}", other.type_name()),
+            )),
+        }
+    }
+
+    /// Evaluates an argument for a parameter of type `param`, with Go's
+    /// constant conversions and type checks.
+    fn eval_arg(
+        &mut self,
+        dot: &Value,
+        param: Param,
+        op: &Operand,
+        pos: usize,
+        text: &str,
+    ) -> R<Value> {
+        match op {
+            Operand::Number(n) => match param {
+                Param::Int | Param::Int64 => match n.int {
+                    Some(i) if n.float.is_none_or(|f| f.fract() == 0.0) => {
+                        Ok(if param == Param::Int {
+                            Value::Int(i)
+                        } else {
+                            Value::Int64(i)
+                        })
+                    }
+                    _ => Err(self.error(pos, text, format!("expected integer; found {}", n.text))),
+                },
+                Param::Float64 => match n.float {
+                    Some(f) => Ok(Value::Float(f)),
+                    None => Err(self.error(pos, text, format!("expected float; found {}", n.text))),
+                },
+                Param::Any => Ok(ideal(n)),
+                Param::String => {
+                    Err(self.error(pos, text, format!("expected string; found {}", n.text)))
+                }
+                Param::Bool => {
+                    Err(self.error(pos, text, format!("expected bool; found {}", n.text)))
+                }
+                _ => Err(self.error(
+                    pos,
+                    text,
+                    format!(
+                        "can't handle {} for arg of type {}",
+                        n.text,
+                        param.go_name()
+                    ),
+                )),
+            },
+            Operand::String(s) => match param {
+                Param::String | Param::Any => Ok(Value::String(s.clone())),
+                Param::Int | Param::Int64 => {
+                    Err(self.error(pos, text, format!("expected integer; found {text}")))
+                }
+                Param::Float64 => {
+                    Err(self.error(pos, text, format!("expected float; found {text}")))
+                }
+                Param::Bool => Err(self.error(pos, text, format!("expected bool; found {text}"))),
+                _ => Err(self.error(
+                    pos,
+                    text,
+                    format!("can't handle {text} for arg of type {}", param.go_name()),
+                )),
+            },
+            Operand::Bool(b) => match param {
+                Param::Bool | Param::Any => Ok(Value::Bool(*b)),
+                _ => Err(self.error(
+                    pos,
+                    text,
+                    format!("expected {}; found {b}", short_kind(param)),
+                )),
+            },
+            Operand::Nil => match param {
+                Param::Any | Param::List | Param::Map | Param::Strings => Ok(Value::Nil),
+                _ => Err(self.error(
+                    pos,
+                    text,
+                    format!("cannot assign nil to {}", param.go_name()),
+                )),
+            },
+            _ => {
+                let v = self.eval_operand_value(dot, op, pos)?;
+                self.validate(v, param, pos, text)
+            }
+        }
+    }
+
+    /// Go's `validateType`: assignability, nil for nilable types.
+    fn validate(&self, v: Value, param: Param, pos: usize, text: &str) -> R<Value> {
+        let ok = match (&v, param) {
+            (_, Param::Any) => true,
+            (Value::Nil, Param::List | Param::Map | Param::Strings) => true,
+            (Value::Nil, p) => {
+                return Err(self.error(
+                    pos,
+                    text,
+                    format!("invalid value; expected {}", p.go_name()),
+                ));
+            }
+            (Value::String(_), Param::String) => true,
+            (Value::Int(_), Param::Int) => true,
+            (Value::Int64(_), Param::Int64) => true,
+            (Value::Float(_), Param::Float64) => true,
+            (Value::Bool(_), Param::Bool) => true,
+            (Value::List(_), Param::List | Param::Strings) => true,
+            (Value::Map(_), Param::Map) => true,
+            (Value::Object(o), Param::List | Param::Strings) => {
+                if let Some(d @ Value::List(_)) = o.as_data() {
+                    return Ok(d);
+                }
+                false
+            }
+            _ => false,
+        };
+        if ok {
+            Ok(v)
+        } else {
+            Err(self.error(
+                pos,
+                text,
+                format!(
+                    "wrong type for value; expected {}; got {}",
+                    param.go_name(),
+                    v.type_name()
+                ),
+            ))
+        }
+    }
+
+    fn eval_args_any(
+        &mut self,
+        dot: &Value,
+        cmd: &Command,
+        final_: Option<Value>,
+    ) -> R<Vec<Value>> {
+        let mut out = Vec::with_capacity(cmd.args.len());
+        for (i, a) in cmd.args.iter().enumerate().skip(1) {
+            out.push(self.eval_arg(dot, Param::Any, a, cmd.pos, &cmd.arg_text[i])?);
+        }
+        if let Some(f) = final_ {
+            out.push(f);
+        }
+        Ok(out)
+    }
+
+    fn call_error(&self, cmd: &Command, name: &str, msg: impl std::fmt::Display) -> Error {
+        self.error(cmd.pos, &cmd.text, format!("error calling {name}: {msg}"))
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Value,
+        name: &str,
+        cmd: &Command,
+        final_: Option<Value>,
+    ) -> R<Value> {
+        // User (Sprig/Helm) functions override Go's builtins, as in Go.
+        if let Some(spec) = self.engine.funcs.get(name).copied() {
+            return self.call_native(dot, &spec, cmd, final_);
+        }
+        match name {
+            "and" | "or" => self.eval_and_or(dot, name, cmd, final_),
+            _ => {
+                let args = self.eval_args_any(dot, cmd, final_)?;
+                self.builtin(name, cmd, &args)
+            }
+        }
+    }
+
+    fn call_native(
+        &mut self,
+        dot: &Value,
+        spec: &FuncSpec,
+        cmd: &Command,
+        final_: Option<Value>,
+    ) -> R<Value> {
+        let given = cmd.args.len() - 1 + usize::from(final_.is_some());
+        let fixed = spec.params.len();
+        if spec.variadic.is_some() {
+            if given < fixed {
+                return Err(self.error(
+                    cmd.pos,
+                    &cmd.text,
+                    format!(
+                        "wrong number of args for {}: want at least {fixed} got {given}",
+                        spec.name
+                    ),
+                ));
+            }
+        } else if given != fixed {
+            return Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!(
+                    "wrong number of args for {}: want {fixed} got {given}",
+                    spec.name
+                ),
+            ));
+        }
+        let param_at = |i: usize| {
+            spec.params
+                .get(i)
+                .copied()
+                .or(spec.variadic)
+                .unwrap_or(Param::Any)
+        };
+        let mut args = Vec::with_capacity(given);
+        for (i, a) in cmd.args.iter().enumerate().skip(1) {
+            args.push(self.eval_arg(dot, param_at(i - 1), a, cmd.pos, &cmd.arg_text[i])?);
+        }
+        if let Some(f) = final_ {
+            let p = param_at(given - 1);
+            args.push(self.validate(f, p, cmd.pos, &cmd.text)?);
+        }
+        (spec.call)(&args).map_err(|e| self.call_error(cmd, spec.name, e))
+    }
+
+    fn eval_and_or(
+        &mut self,
+        dot: &Value,
+        name: &str,
+        cmd: &Command,
+        final_: Option<Value>,
+    ) -> R<Value> {
+        let n = cmd.args.len() - 1 + usize::from(final_.is_some());
+        if n == 0 {
+            return Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!("wrong number of args for {name}: want at least 1 got 0"),
+            ));
+        }
+        let mut last = Value::Nil;
+        for (i, a) in cmd.args.iter().enumerate().skip(1) {
+            last = self.eval_arg(dot, Param::Any, a, cmd.pos, &cmd.arg_text[i])?;
+            if (name == "and") != last.truthy() {
+                return Ok(last);
+            }
+        }
+        if let Some(f) = final_ {
+            last = f;
+        }
+        Ok(last)
+    }
+
+    fn builtin(&mut self, name: &str, cmd: &Command, args: &[Value]) -> R<Value> {
+        let want = |n: usize| -> R<()> {
+            if args.len() != n {
+                return Err(self.error(
+                    cmd.pos,
+                    &cmd.text,
+                    format!(
+                        "wrong number of args for {name}: want {n} got {}",
+                        args.len()
+                    ),
+                ));
+            }
+            Ok(())
+        };
+        match name {
+            "not" => {
+                want(1)?;
+                Ok(Value::Bool(!args[0].truthy()))
+            }
+            "len" => {
+                want(1)?;
+                let v = args[0].to_data();
+                let n = match &v {
+                    Value::String(s) => s.len(),
+                    Value::List(l) => l.len(),
+                    Value::Map(m) => m.len(),
+                    Value::Nil => return Err(self.call_error(cmd, "len", "len of nil pointer")),
+                    other => {
+                        return Err(self.call_error(
+                            cmd,
+                            "len",
+                            format!("len of type {}", other.type_name()),
+                        ));
+                    }
+                };
+                Ok(Value::Int(n as i64))
+            }
+            "index" => {
+                if args.is_empty() {
+                    return Err(self.error(
+                        cmd.pos,
+                        &cmd.text,
+                        "wrong number of args for index: want at least 1 got 0",
+                    ));
+                }
+                let mut item = args[0].to_data();
+                for key in &args[1..] {
+                    item = match (&item, key) {
+                        (Value::Map(m), Value::String(k)) => m.get(k).unwrap_or(Value::Nil),
+                        (Value::Map(_), Value::Nil) => Value::Nil,
+                        (Value::Map(_), k) => {
+                            return Err(self.call_error(
+                                cmd,
+                                "index",
+                                format!("value has type {}; should be string", k.type_name()),
+                            ));
+                        }
+                        (Value::List(l), k) => {
+                            let i = int_index(k).map_err(|e| self.call_error(cmd, "index", e))?;
+                            if i < 0 || i as usize >= l.len() {
+                                return Err(self.call_error(
+                                    cmd,
+                                    "index",
+                                    format!("index out of range: {i}"),
+                                ));
+                            }
+                            l[i as usize].clone()
+                        }
+                        (Value::String(s), k) => {
+                            let i = int_index(k).map_err(|e| self.call_error(cmd, "index", e))?;
+                            match s.as_bytes().get(i as usize) {
+                                Some(b) if i >= 0 => Value::Int(i64::from(*b)),
+                                _ => {
+                                    return Err(self.call_error(
+                                        cmd,
+                                        "index",
+                                        format!("index out of range: {i}"),
+                                    ));
+                                }
+                            }
+                        }
+                        (Value::Nil, _) => {
+                            return Err(self.call_error(cmd, "index", "index of untyped nil"));
+                        }
+                        (other, _) => {
+                            return Err(self.call_error(
+                                cmd,
+                                "index",
+                                format!("can't index item of type {}", other.type_name()),
+                            ));
+                        }
+                    };
+                }
+                Ok(item)
+            }
+            "slice" => {
+                if args.is_empty() {
+                    return Err(self.error(
+                        cmd.pos,
+                        &cmd.text,
+                        "wrong number of args for slice: want at least 1 got 0",
+                    ));
+                }
+                let idx: Vec<i64> = args[1..]
+                    .iter()
+                    .map(int_index)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| self.call_error(cmd, "slice", e))?;
+                match &args[0] {
+                    Value::String(s) => {
+                        let (a, b) = (
+                            *idx.first().unwrap_or(&0) as usize,
+                            *idx.get(1).unwrap_or(&(s.len() as i64)) as usize,
+                        );
+                        match s.get(a..b) {
+                            Some(sub) => Ok(Value::str(sub)),
+                            None => Err(self.call_error(
+                                cmd,
+                                "slice",
+                                format!("index out of range: {b}"),
+                            )),
+                        }
+                    }
+                    Value::List(l) => {
+                        let (a, b) = (
+                            *idx.first().unwrap_or(&0) as usize,
+                            *idx.get(1).unwrap_or(&(l.len() as i64)) as usize,
+                        );
+                        match l.get(a..b) {
+                            Some(sub) => Ok(Value::list(sub.to_vec())),
+                            None => Err(self.call_error(
+                                cmd,
+                                "slice",
+                                format!("index out of range: {b}"),
+                            )),
+                        }
+                    }
+                    other => Err(self.call_error(
+                        cmd,
+                        "slice",
+                        format!("can't slice item of type {}", other.type_name()),
+                    )),
+                }
+            }
+            "print" => Ok(Value::from(gofmt::sprint_all(args))),
+            "println" => Ok(Value::from(gofmt::sprintln(args))),
+            "printf" => {
+                if args.is_empty() {
+                    return Err(self.error(
+                        cmd.pos,
+                        &cmd.text,
+                        "wrong number of args for printf: want at least 1 got 0",
+                    ));
+                }
+                match &args[0] {
+                    Value::String(f) => Ok(Value::from(gofmt::sprintf(f, &args[1..]))),
+                    other => Err(self.error(
+                        cmd.pos,
+                        &cmd.text,
+                        format!(
+                            "wrong type for value; expected string; got {}",
+                            other.type_name()
+                        ),
+                    )),
+                }
+            }
+            "eq" => {
+                if args.len() < 2 {
+                    return Err(self.call_error(cmd, "eq", "missing argument for comparison"));
+                }
+                for b in &args[1..] {
+                    if compare_eq(&args[0], b).map_err(|e| self.call_error(cmd, "eq", e))? {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                Ok(Value::Bool(false))
+            }
+            "ne" => {
+                want(2)?;
+                Ok(Value::Bool(
+                    !compare_eq(&args[0], &args[1]).map_err(|e| self.call_error(cmd, "ne", e))?,
+                ))
+            }
+            "lt" | "le" | "gt" | "ge" => {
+                want(2)?;
+                let o =
+                    compare_order(&args[0], &args[1]).map_err(|e| self.call_error(cmd, name, e))?;
+                use std::cmp::Ordering::*;
+                Ok(Value::Bool(match name {
+                    "lt" => o == Less,
+                    "le" => o != Greater,
+                    "gt" => o == Greater,
+                    _ => o != Less,
+                }))
+            }
+            "html" => Ok(Value::from(html_escape(&gofmt::sprint_all(args)))),
+            "js" => Ok(Value::from(js_escape(&gofmt::sprint_all(args)))),
+            "urlquery" => Ok(Value::from(query_escape(&gofmt::sprint_all(args)))),
+            "call" => Err(self.call_error(cmd, "call", "call of non-function")),
+            "include" => self.include(cmd, args),
+            "tpl" => self.tpl(cmd, args),
+            "required" => {
+                want(2)?;
+                let Value::String(msg) = &args[0] else {
+                    return Err(self.error(
+                        cmd.pos,
+                        &cmd.text,
+                        format!(
+                            "wrong type for value; expected string; got {}",
+                            args[0].type_name()
+                        ),
+                    ));
+                };
+                match &args[1] {
+                    Value::Nil => Err(self.call_error(cmd, "required", helm_err(msg))),
+                    Value::String(s) if s.is_empty() => {
+                        Err(self.call_error(cmd, "required", helm_err(msg)))
+                    }
+                    v => Ok(v.clone()),
+                }
+            }
+            "fail" => {
+                want(1)?;
+                Err(self.call_error(cmd, "fail", helm_err(&sprint(&args[0]))))
+            }
+            "lookup" => {
+                want(4)?;
+                let s: Vec<String> = args.iter().map(sprint).collect();
+                match &self.engine.lookup {
+                    Some(f) => {
+                        f(&s[0], &s[1], &s[2], &s[3]).map_err(|e| self.call_error(cmd, "lookup", e))
+                    }
+                    None => Ok(Value::empty_map()),
+                }
+            }
+            _ => Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!("{name:?} is not a defined function"),
+            )),
+        }
+    }
+
+    fn include(&mut self, cmd: &Command, args: &[Value]) -> R<Value> {
+        if args.len() != 2 {
+            return Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!(
+                    "wrong number of args for include: want 2 got {}",
+                    args.len()
+                ),
+            ));
+        }
+        let Value::String(name) = &args[0] else {
+            return Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!(
+                    "wrong type for value; expected string; got {}",
+                    args[0].type_name()
+                ),
+            ));
+        };
+        {
+            let mut counts = self.engine.include_counts.borrow_mut();
+            let c = counts.entry(name.to_string()).or_insert(0);
+            if *c > INCLUDE_MAX {
+                return Err(self.call_error(cmd, "include", format!("rendering template has a nested reference name: {name}: unable to execute template")));
+            }
+            *c += 1;
+        }
+        let r = match self.find_tree(name) {
+            Some(tree) => {
+                let mut out = String::new();
+                self.exec_tree(&mut out, tree, &args[1], cmd.pos)
+                    .map(|()| Value::from(out))
+            }
+            None => Err(Error::Plain(format!(
+                "template: no template {name:?} associated with template {:?}",
+                self.tree.name
+            ))),
+        };
+        if let Some(c) = self.engine.include_counts.borrow_mut().get_mut(&**name) {
+            *c -= 1;
+        }
+        r.map_err(|e| self.call_error(cmd, "include", e))
+    }
+
+    fn tpl(&mut self, cmd: &Command, args: &[Value]) -> R<Value> {
+        if args.len() != 2 {
+            return Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!("wrong number of args for tpl: want 2 got {}", args.len()),
+            ));
+        }
+        let Value::String(text) = &args[0] else {
+            return Err(self.error(
+                cmd.pos,
+                &cmd.text,
+                format!(
+                    "wrong type for value; expected string; got {}",
+                    args[0].type_name()
+                ),
+            ));
+        };
+        let vals = &args[1];
+        // Helm names the template after the caller's .Template.Name when it has one.
+        let name = vals
+            .as_map()
+            .and_then(|m| m.get("Template"))
+            .and_then(|t| t.as_map().and_then(|t| t.get("Name")))
+            .and_then(|n| n.as_str().map(str::to_string))
+            .unwrap_or_else(|| self.tree.name.to_string());
+        let funcs = self.engine.funcs.clone();
+        let parsed = parse::parse(&name, text, &|n| is_func(&funcs, n)).map_err(|e| {
+            self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
+        })?;
+        let mut overlay: HashMap<Rc<str>, Rc<Tree>> =
+            self.overlay.as_deref().cloned().unwrap_or_default();
+        for d in parsed.defines {
+            overlay.insert(d.name.clone(), Rc::new(d));
+        }
+        let saved_overlay = self.overlay.replace(Rc::new(overlay));
+        let mut out = String::new();
+        let r = self.exec_tree(&mut out, Rc::new(parsed.main), vals, cmd.pos);
+        self.overlay = saved_overlay;
+        r.map_err(|e| {
+            self.call_error(
+                cmd,
+                "tpl",
+                format!("error during tpl function execution for {text:?}: {e}"),
+            )
+        })?;
+        Ok(Value::from(out.replace("<no value>", "")))
+    }
+}
+
+/// Helm wraps `required`/`fail` messages so its error cleanup can find them.
+pub const ERR_START: &str = "HELM_ERR_START";
+pub const ERR_END: &str = "HELM_ERR_END";
+
+fn helm_err(msg: &str) -> String {
+    format!("{ERR_START}{msg}{ERR_END}")
+}
+
+fn ideal(n: &parse::Number) -> Value {
+    if n.is_char {
+        return Value::Int(n.int.unwrap_or(0));
+    }
+    let looks_float =
+        n.text.contains(['.', 'e', 'E']) && !n.text.starts_with("0x") && !n.text.starts_with("0X");
+    match (n.int, n.float) {
+        (Some(i), _) if !looks_float => Value::Int(i),
+        (_, Some(f)) => Value::Float(f),
+        (Some(i), None) => Value::Int(i),
+        (None, None) => Value::Nil,
+    }
+}
+
+fn int_index(v: &Value) -> Result<i64, String> {
+    match v {
+        Value::Int(i) | Value::Int64(i) => Ok(*i),
+        Value::Nil => Err("cannot index slice/array with nil".into()),
+        other => Err(format!(
+            "cannot index slice/array with type {}",
+            other.type_name()
+        )),
+    }
+}
+
+#[derive(PartialEq)]
+enum Kind {
+    Bool,
+    Int,
+    Float,
+    String,
+    Other,
+    Invalid,
+}
+
+fn basic_kind(v: &Value) -> Kind {
+    match v {
+        Value::Nil => Kind::Invalid,
+        Value::Bool(_) => Kind::Bool,
+        Value::Int(_) | Value::Int64(_) => Kind::Int,
+        Value::Float(_) => Kind::Float,
+        Value::String(_) => Kind::String,
+        _ => Kind::Other,
+    }
+}
+
+/// Go's template `eq` for two operands.
+fn compare_eq(a: &Value, b: &Value) -> Result<bool, String> {
+    let (ka, kb) = (basic_kind(a), basic_kind(b));
+    if ka != kb {
+        if ka != Kind::Invalid && kb != Kind::Invalid {
+            return Err("incompatible types for comparison".into());
+        }
+        return Ok(false);
+    }
+    Ok(match (a, b) {
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Nil, Value::Nil) => true,
+        (Value::List(_), _) | (_, Value::List(_)) => {
+            return Err(format!(
+                "non-comparable type {}: {}",
+                sprint(a),
+                a.type_name()
+            ));
+        }
+        (Value::Map(_), _) | (_, Value::Map(_)) => {
+            return Err(format!(
+                "non-comparable type {}: {}",
+                sprint(a),
+                a.type_name()
+            ));
+        }
+        (Value::Object(x), Value::Object(y)) => x.display() == y.display(),
+        _ => false,
+    })
+}
+
+fn compare_order(a: &Value, b: &Value) -> Result<std::cmp::Ordering, String> {
+    let (ka, kb) = (basic_kind(a), basic_kind(b));
+    if ka != kb {
+        return Err("incompatible types for comparison".into());
+    }
+    match (a, b) {
+        (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => Ok(x.cmp(y)),
+        (Value::Float(x), Value::Float(y)) => x
+            .partial_cmp(y)
+            .ok_or_else(|| "incompatible types for comparison".into()),
+        (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
+        _ => Err("invalid type for comparison".into()),
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("&#34;"),
+            '\'' => o.push_str("&#39;"),
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '\0' => o.push('\u{FFFD}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn js_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '\'' => o.push_str("\\'"),
+            '"' => o.push_str("\\\""),
+            '<' => o.push_str("\\u003C"),
+            '>' => o.push_str("\\u003E"),
+            '&' => o.push_str("\\u0026"),
+            '=' => o.push_str("\\u003D"),
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04X}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn query_escape(s: &str) -> String {
+    let mut o = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                o.push(b as char)
+            }
+            b' ' => o.push('+'),
+            b => o.push_str(&format!("%{b:02X}")),
+        }
+    }
+    o
+}
+
+fn short_kind(p: Param) -> &'static str {
+    match p {
+        Param::Int | Param::Int64 => "integer",
+        Param::Float64 => "float",
+        Param::String => "string",
+        _ => p.go_name(),
+    }
+}
+
+fn field_text(base: &str, fields: &[Rc<str>]) -> String {
+    let mut s = base.to_string();
+    for f in fields {
+        s.push('.');
+        s.push_str(f);
+    }
+    s
+}
+
+fn cmd_text(pipe: &Pipe) -> String {
+    pipe.cmds
+        .iter()
+        .map(|c| c.text.to_string())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// Collapses runs of whitespace outside quotes (Go prints nodes re-formatted).
+fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_str = false;
+    let mut prev_space = false;
+    let mut escaped = false;
+    for c in s.chars() {
+        if in_str {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            if !prev_space {
+                out.push(' ');
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        if c == '"' {
+            in_str = true;
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
+}

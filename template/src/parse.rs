@@ -1,0 +1,1126 @@
+//! Lexer and parser for Go's `text/template` syntax, producing a tree whose
+//! nodes carry byte offsets (for `name:line:col` in errors).
+//!
+//! Mirrors Go's `text/template/parse`: text and actions; `if`/`else if`/
+//! `with`/`else with`/`range`/`define`/`template`/`block`/`break`/`continue`;
+//! pipelines with declarations (`$x :=`) and assignments (`$x =`); commands
+//! whose operands are fields, chains, variables, literals, identifiers
+//! (functions) and parenthesised pipelines; trim markers and comments.
+
+use std::rc::Rc;
+
+/// A number literal, kept as Go's untyped constant: which forms it can take.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number {
+    pub text: Rc<str>,
+    pub int: Option<i64>,
+    pub float: Option<f64>,
+    /// A character constant like `'a'`.
+    pub is_char: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Operand {
+    /// `.` itself.
+    Dot,
+    /// `.A.B` (a field chain on dot).
+    Field(Rc<[Rc<str>]>),
+    /// `$x.A.B` (name includes `$`).
+    Variable(Rc<str>, Rc<[Rc<str>]>),
+    /// A function name.
+    Ident(Rc<str>),
+    /// `(pipeline).A.B` or `ident.A`? (Go allows a chain on a parenthesised pipeline).
+    Chain(Box<Operand>, Rc<[Rc<str>]>),
+    Pipe(Rc<Pipe>),
+    String(Rc<str>),
+    Number(Number),
+    Bool(bool),
+    Nil,
+}
+
+#[derive(Clone, Debug)]
+pub struct Command {
+    pub pos: usize,
+    pub args: Vec<Operand>,
+    /// Source text, for `at <…>` in errors.
+    pub text: Rc<str>,
+    /// Source text of each argument.
+    pub arg_text: Vec<Rc<str>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Pipe {
+    pub pos: usize,
+    pub decl: Vec<Rc<str>>,
+    pub is_assign: bool,
+    pub cmds: Vec<Command>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Node {
+    Text(Rc<str>),
+    Action {
+        pos: usize,
+        pipe: Pipe,
+    },
+    If {
+        pos: usize,
+        pipe: Pipe,
+        list: Vec<Node>,
+        else_list: Option<Vec<Node>>,
+    },
+    With {
+        pos: usize,
+        pipe: Pipe,
+        list: Vec<Node>,
+        else_list: Option<Vec<Node>>,
+    },
+    Range {
+        pos: usize,
+        pipe: Pipe,
+        list: Vec<Node>,
+        else_list: Option<Vec<Node>>,
+    },
+    Template {
+        pos: usize,
+        name: Rc<str>,
+        pipe: Option<Pipe>,
+    },
+    Break {
+        pos: usize,
+    },
+    Continue {
+        pos: usize,
+    },
+}
+
+/// A parsed template body and the source it came from.
+#[derive(Debug)]
+pub struct Tree {
+    /// Name of the template (a file name or a `define`d name).
+    pub name: Rc<str>,
+    /// Name of the file it was parsed from (for error locations).
+    pub parse_name: Rc<str>,
+    pub source: Rc<str>,
+    pub root: Vec<Node>,
+}
+
+impl Tree {
+    /// Go's `IsEmptyTree`: only whitespace text (and comments/defines, which leave nothing).
+    pub fn is_empty(&self) -> bool {
+        self.root
+            .iter()
+            .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+    }
+}
+
+/// `name:line` of a byte offset.
+pub fn line_of(src: &str, pos: usize) -> usize {
+    1 + src.as_bytes()[..pos.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// `(line, col)` of a byte offset, as Go's `ErrorContext` counts them: the
+/// column is the byte offset within the line (0-based), which is what helm
+/// prints (`t.yaml:1:3` for an action starting at `{{ ` on line 1).
+pub fn line_col(src: &str, pos: usize) -> (usize, usize) {
+    let pos = pos.min(src.len());
+    let before = &src.as_bytes()[..pos];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    (line, pos - line_start)
+}
+
+/// A parse failure: `template: NAME:LINE: MESSAGE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub name: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "template: {}:{}: {}", self.name, self.line, self.message)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Dot,
+    Field(Rc<str>),
+    Var(Rc<str>),
+    Ident(Rc<str>),
+    Str(Rc<str>),
+    Num(Number),
+    Bool(bool),
+    Nil,
+    Pipe,
+    LParen,
+    RParen,
+    Declare,
+    Assign,
+    Comma,
+    Keyword(&'static str),
+}
+
+const KEYWORDS: &[&str] = &[
+    "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
+];
+
+struct Lexed {
+    toks: Vec<(Tok, usize, usize)>, // token, start, end (byte offsets in source)
+}
+
+/// Characters Go's lexer treats as space inside actions.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_alnum(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    name: Rc<str>,
+    funcs: &'a dyn Fn(&str) -> bool,
+    defines: Vec<Tree>,
+    /// Variables in scope, for Go's "undefined variable" check.
+    vars: Vec<Rc<str>>,
+    // Current action tokens.
+    toks: Vec<(Tok, usize, usize)>,
+    ti: usize,
+    /// Where to continue scanning text after the current action.
+    cursor: usize,
+    /// Trim whitespace at the start of the next text.
+    trim_next: bool,
+    range_depth: usize,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+enum Stop {
+    End,
+    Else(usize), // position of the else action's tokens (parser state holds the rest)
+    Eof,
+}
+
+impl<'a> Parser<'a> {
+    fn err<T>(&self, pos: usize, msg: impl Into<String>) -> PResult<T> {
+        Err(ParseError {
+            name: self.name.to_string(),
+            line: line_of(self.src, pos),
+            message: msg.into(),
+        })
+    }
+
+    /// Lexes one action starting at `start` (just after `{{` and any trim
+    /// marker). Returns tokens and sets `cursor` after `}}`.
+    fn lex_action(&mut self, start: usize) -> PResult<Lexed> {
+        let b = self.src.as_bytes();
+        let mut i = start;
+        let mut toks = Vec::new();
+        let mut paren = 0i32;
+        loop {
+            if i >= b.len() {
+                return self.err(i, "unclosed action");
+            }
+            // Right delimiter (with optional trim marker).
+            if is_space(b[i]) && b[i + 1..].starts_with(b"-}}") {
+                if paren > 0 {
+                    return self.err(i, "unclosed left paren");
+                }
+                self.cursor = i + 4;
+                self.trim_next = true;
+                break;
+            }
+            if b[i..].starts_with(b"}}") {
+                if paren > 0 {
+                    return self.err(i, "unclosed left paren");
+                }
+                self.cursor = i + 2;
+                self.trim_next = false;
+                break;
+            }
+            let c = b[i];
+            if is_space(c) {
+                i += 1;
+                continue;
+            }
+            let st = i;
+            let tok = match c {
+                b'|' => {
+                    i += 1;
+                    Tok::Pipe
+                }
+                b'(' => {
+                    i += 1;
+                    paren += 1;
+                    Tok::LParen
+                }
+                b')' => {
+                    i += 1;
+                    paren -= 1;
+                    if paren < 0 {
+                        return self.err(st, "unexpected right paren");
+                    }
+                    Tok::RParen
+                }
+                b',' => {
+                    i += 1;
+                    Tok::Comma
+                }
+                b':' => {
+                    if b.get(i + 1) == Some(&b'=') {
+                        i += 2;
+                        Tok::Declare
+                    } else {
+                        return self.err(st, "expected :=");
+                    }
+                }
+                b'=' => {
+                    i += 1;
+                    Tok::Assign
+                }
+                b'"' => {
+                    let (s, end) = self.lex_quote(st)?;
+                    i = end;
+                    Tok::Str(s)
+                }
+                b'`' => {
+                    let end = match self.src[st + 1..].find('`') {
+                        Some(e) => st + 1 + e,
+                        None => return self.err(st, "unterminated raw quoted string"),
+                    };
+                    i = end + 1;
+                    Tok::Str(Rc::from(&self.src[st + 1..end]))
+                }
+                b'\'' => {
+                    let (n, end) = self.lex_char(st)?;
+                    i = end;
+                    Tok::Num(n)
+                }
+                b'.' if !b.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
+                    // Field or dot.
+                    let rest = &self.src[i + 1..];
+                    let len: usize = rest
+                        .chars()
+                        .take_while(|&ch| is_alnum(ch))
+                        .map(char::len_utf8)
+                        .sum();
+                    i += 1 + len;
+                    if len == 0 {
+                        Tok::Dot
+                    } else {
+                        Tok::Field(Rc::from(&rest[..len]))
+                    }
+                }
+                b'$' => {
+                    let rest = &self.src[i + 1..];
+                    let len: usize = rest
+                        .chars()
+                        .take_while(|&ch| is_alnum(ch))
+                        .map(char::len_utf8)
+                        .sum();
+                    i += 1 + len;
+                    Tok::Var(Rc::from(&self.src[st..i]))
+                }
+                b'0'..=b'9' | b'-' | b'+' | b'.' => {
+                    let end = self.scan_number(i);
+                    if end == i {
+                        return self.err(st, format!("bad character {:?}", c as char));
+                    }
+                    let text = &self.src[st..end];
+                    i = end;
+                    Tok::Num(parse_number(text).ok_or_else(|| ParseError {
+                        name: self.name.to_string(),
+                        line: line_of(self.src, st),
+                        message: format!("bad number syntax: {text:?}"),
+                    })?)
+                }
+                _ => {
+                    let rest = &self.src[i..];
+                    let len: usize = rest
+                        .chars()
+                        .take_while(|&ch| is_alnum(ch))
+                        .map(char::len_utf8)
+                        .sum();
+                    if len == 0 {
+                        let ch = rest.chars().next().unwrap_or('?');
+                        return self.err(st, format!("unexpected {ch:?} in command"));
+                    }
+                    let word = &rest[..len];
+                    i += len;
+                    match word {
+                        "true" => Tok::Bool(true),
+                        "false" => Tok::Bool(false),
+                        "nil" => Tok::Nil,
+                        w => match KEYWORDS.iter().find(|k| **k == w) {
+                            Some(k) => Tok::Keyword(k),
+                            None => Tok::Ident(Rc::from(w)),
+                        },
+                    }
+                }
+            };
+            // Go requires a field/var/ident be followed by space or a delimiter-ish char.
+            toks.push((tok, st, i));
+        }
+        Ok(Lexed { toks })
+    }
+
+    fn scan_number(&self, start: usize) -> usize {
+        let b = self.src.as_bytes();
+        let mut i = start;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let mut digits = "0123456789_";
+        if b.get(i) == Some(&b'0')
+            && matches!(b.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'))
+        {
+            digits = match b[i + 1] {
+                b'x' | b'X' => "0123456789abcdefABCDEF_",
+                b'o' | b'O' => "01234567_",
+                _ => "01_",
+            };
+            i += 2;
+        }
+        while i < b.len() && digits.as_bytes().contains(&b[i]) {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            while i < b.len() && digits.as_bytes().contains(&b[i]) {
+                i += 1;
+            }
+        }
+        let exp: &[u8] = if digits.len() > 16 { b"pP" } else { b"eEpP" };
+        if i < b.len() && exp.contains(&b[i]) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+        }
+        if b.get(i) == Some(&b'i') {
+            i += 1;
+        }
+        // Go: an alphanumeric right after a number is a syntax error.
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
+            i += 1;
+        }
+        i
+    }
+
+    fn lex_quote(&self, st: usize) -> PResult<(Rc<str>, usize)> {
+        let b = self.src.as_bytes();
+        let mut i = st + 1;
+        loop {
+            match b.get(i) {
+                None | Some(b'\n') => return self.err(st, "unterminated quoted string"),
+                Some(b'\\') => i += 2,
+                Some(b'"') => break,
+                _ => i += 1,
+            }
+        }
+        let raw = &self.src[st + 1..i];
+        match unquote(raw) {
+            Some(s) => Ok((Rc::from(s.as_str()), i + 1)),
+            None => self.err(st, format!("invalid syntax: {:?}", &self.src[st..=i])),
+        }
+    }
+
+    fn lex_char(&self, st: usize) -> PResult<(Number, usize)> {
+        let b = self.src.as_bytes();
+        let mut i = st + 1;
+        loop {
+            match b.get(i) {
+                None | Some(b'\n') => return self.err(st, "unterminated character constant"),
+                Some(b'\\') => i += 2,
+                Some(b'\'') => break,
+                _ => i += 1,
+            }
+        }
+        let raw = &self.src[st + 1..i];
+        let s = unquote(raw).filter(|s| s.chars().count() == 1);
+        match s {
+            Some(s) => {
+                let c = s.chars().next().unwrap_or('\0') as i64;
+                Ok((
+                    Number {
+                        text: Rc::from(&self.src[st..=i]),
+                        int: Some(c),
+                        float: Some(c as f64),
+                        is_char: true,
+                    },
+                    i + 1,
+                ))
+            }
+            None => self.err(
+                st,
+                format!("malformed character constant: {}", &self.src[st..=i]),
+            ),
+        }
+    }
+
+    // ---- token cursor ----
+
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.ti).map(|t| &t.0)
+    }
+    fn pos_here(&self) -> usize {
+        self.toks
+            .get(self.ti)
+            .map(|t| t.1)
+            .unwrap_or(self.cursor.saturating_sub(2))
+    }
+    fn next(&mut self) -> Option<(Tok, usize, usize)> {
+        let t = self.toks.get(self.ti).cloned();
+        self.ti += 1;
+        t
+    }
+
+    /// Parses the whole source into the main tree; defines go to `self.defines`.
+    fn parse_top(&mut self) -> PResult<Vec<Node>> {
+        let (list, stop) = self.parse_list(true)?;
+        match stop {
+            Stop::Eof => Ok(list),
+            Stop::End => self.err(self.pos_here(), "unexpected {{end}}"),
+            Stop::Else(p) => self.err(p, "unexpected {{else}}"),
+        }
+    }
+
+    /// Parses nodes until `{{end}}`, `{{else…}}` or end of input.
+    fn parse_list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
+        let mut list = Vec::new();
+        loop {
+            let src = self.src;
+            let start = self.cursor;
+            let Some(off) = src[start..].find("{{") else {
+                self.push_text(&mut list, start, src.len(), false);
+                self.cursor = src.len();
+                return Ok((list, Stop::Eof));
+            };
+            let open = start + off;
+            let mut inner = open + 2;
+            let trim_left = src.as_bytes()[inner..].starts_with(b"- ")
+                || (src.as_bytes().get(inner) == Some(&b'-')
+                    && src.as_bytes().get(inner + 1).is_some_and(|&c| is_space(c)));
+            if trim_left {
+                inner += 1;
+            }
+            self.push_text(&mut list, start, open, trim_left);
+            // Comment?
+            let after_space = if trim_left { inner + 1 } else { inner };
+            if src[after_space..].starts_with("/*") {
+                let Some(close) = src[after_space + 2..].find("*/") else {
+                    return self.err(open, "unclosed comment");
+                };
+                let mut j = after_space + 2 + close + 2;
+                let b = src.as_bytes();
+                let trim_right = if b[j..].starts_with(b" -}}") {
+                    j += 4;
+                    true
+                } else if b[j..].starts_with(b"}}") {
+                    j += 2;
+                    false
+                } else {
+                    return self.err(open, "comment ends before closing delimiter");
+                };
+                self.cursor = j;
+                self.trim_next = trim_right;
+                continue;
+            }
+            let lexed = self.lex_action(inner)?;
+            self.toks = lexed.toks;
+            self.ti = 0;
+            let action_pos = self.toks.first().map(|t| t.1).unwrap_or(inner);
+            match self.peek().cloned() {
+                None => return self.err(open, "missing value for command"),
+                Some(Tok::Keyword(k)) => {
+                    self.ti += 1;
+                    match k {
+                        "end" => {
+                            self.expect_end("end")?;
+                            return Ok((list, Stop::End));
+                        }
+                        "else" => return Ok((list, Stop::Else(action_pos))),
+                        "if" | "with" | "range" => {
+                            let node = self.parse_control(k, action_pos)?;
+                            list.push(node);
+                        }
+                        "define" => {
+                            if !top {
+                                return self.err(action_pos, "unexpected <define> in command");
+                            }
+                            self.parse_define(action_pos)?;
+                        }
+                        "template" | "block" => {
+                            let node = self.parse_template(k, action_pos)?;
+                            list.push(node);
+                        }
+                        "break" | "continue" => {
+                            if self.range_depth == 0 {
+                                return self
+                                    .err(action_pos, format!("{{{{{k}}}}} outside {{{{range}}}}"));
+                            }
+                            self.expect_end(k)?;
+                            list.push(if k == "break" {
+                                Node::Break { pos: action_pos }
+                            } else {
+                                Node::Continue { pos: action_pos }
+                            });
+                        }
+                        _ => return self.err(action_pos, format!("unexpected <{k}> in command")),
+                    }
+                }
+                Some(_) => {
+                    let pipe = self.parse_pipe("command", true)?;
+                    list.push(Node::Action {
+                        pos: action_pos,
+                        pipe,
+                    });
+                }
+            }
+        }
+    }
+
+    fn push_text(&mut self, list: &mut Vec<Node>, from: usize, to: usize, trim_right: bool) {
+        let mut t = &self.src[from..to];
+        if self.trim_next {
+            t = t.trim_start_matches([' ', '\t', '\r', '\n']);
+            self.trim_next = false;
+        }
+        if trim_right {
+            t = t.trim_end_matches([' ', '\t', '\r', '\n']);
+        }
+        if !t.is_empty() {
+            list.push(Node::Text(Rc::from(t)));
+        }
+    }
+
+    fn expect_end(&mut self, ctx: &str) -> PResult<()> {
+        if let Some((t, p, _)) = self.next() {
+            return self.err(p, format!("unexpected {} in {ctx}", tok_desc(&t)));
+        }
+        Ok(())
+    }
+
+    fn parse_control(&mut self, kind: &'static str, pos: usize) -> PResult<Node> {
+        let mark = self.vars.len();
+        let pipe = self.parse_pipe(kind, false)?;
+        if kind == "range" {
+            self.range_depth += 1;
+        }
+        let (list, stop) = self.parse_list(false)?;
+        if kind == "range" {
+            self.range_depth -= 1;
+        }
+        let else_list = match stop {
+            Stop::Eof => return self.err(self.src.len(), "unexpected EOF"),
+            Stop::End => None,
+            Stop::Else(epos) => {
+                // `else if` / `else with` chain into a nested node sharing our {{end}}.
+                match self.peek().cloned() {
+                    Some(Tok::Keyword(k2))
+                        if (k2 == "if" && kind == "if") || (k2 == "with" && kind == "with") =>
+                    {
+                        self.ti += 1;
+                        let nested = self.parse_control(k2, epos)?;
+                        Some(vec![nested])
+                    }
+                    Some(t) => {
+                        let p = self.pos_here();
+                        let _ = t;
+                        return self.err(
+                            p,
+                            format!(
+                                "unexpected {} in else",
+                                tok_desc(self.peek().unwrap_or(&Tok::Nil))
+                            ),
+                        );
+                    }
+                    None => {
+                        let (else_list, stop2) = self.parse_list(false)?;
+                        match stop2 {
+                            Stop::End => Some(else_list),
+                            Stop::Else(p) => return self.err(p, "expected end; found {{else}}"),
+                            Stop::Eof => return self.err(self.src.len(), "unexpected EOF"),
+                        }
+                    }
+                }
+            }
+        };
+        self.vars.truncate(mark);
+        Ok(match kind {
+            "if" => Node::If {
+                pos,
+                pipe,
+                list,
+                else_list,
+            },
+            "with" => Node::With {
+                pos,
+                pipe,
+                list,
+                else_list,
+            },
+            _ => Node::Range {
+                pos,
+                pipe,
+                list,
+                else_list,
+            },
+        })
+    }
+
+    fn parse_define(&mut self, pos: usize) -> PResult<()> {
+        let name = match self.next() {
+            Some((Tok::Str(s), _, _)) => s,
+            _ => return self.err(pos, "name of template in define clause must be a string"),
+        };
+        self.expect_end("define clause")?;
+        let saved_vars = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+        let (list, stop) = self.parse_list(false)?;
+        self.vars = saved_vars;
+        match stop {
+            Stop::End => {}
+            Stop::Else(p) => return self.err(p, "unexpected {{else}}"),
+            Stop::Eof => return self.err(self.src.len(), "unexpected EOF"),
+        }
+        self.defines.push(Tree {
+            name,
+            parse_name: self.name.clone(),
+            source: Rc::from(""),
+            root: list,
+        });
+        Ok(())
+    }
+
+    fn parse_template(&mut self, kind: &str, pos: usize) -> PResult<Node> {
+        let name = match self.next() {
+            Some((Tok::Str(s), _, _)) => s,
+            Some((t, p, _)) => {
+                return self.err(p, format!("unexpected {} in template clause", tok_desc(&t)));
+            }
+            None => return self.err(pos, "unexpected end in template clause"),
+        };
+        let pipe = if self.peek().is_some() {
+            Some(self.parse_pipe("template clause", false)?)
+        } else {
+            None
+        };
+        if kind == "block" {
+            let saved_vars = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+            let (list, stop) = self.parse_list(false)?;
+            self.vars = saved_vars;
+            match stop {
+                Stop::End => {}
+                Stop::Else(p) => return self.err(p, "unexpected {{else}}"),
+                Stop::Eof => return self.err(self.src.len(), "unexpected EOF"),
+            }
+            self.defines.push(Tree {
+                name: name.clone(),
+                parse_name: self.name.clone(),
+                source: Rc::from(""),
+                root: list,
+            });
+        }
+        Ok(Node::Template { pos, name, pipe })
+    }
+
+    /// Parses a pipeline from the remaining tokens of the action.
+    fn parse_pipe(&mut self, ctx: &str, allow_empty_is_error: bool) -> PResult<Pipe> {
+        let pos = self.pos_here();
+        let mut decl = Vec::new();
+        let mut is_assign = false;
+        // Declarations: `$x :=`, `$x =`, `$i, $v :=` (range only).
+        if let Some(Tok::Var(_)) = self.peek() {
+            let save = self.ti;
+            let mut names = Vec::new();
+            loop {
+                match self.next() {
+                    Some((Tok::Var(v), _, _)) => names.push(v),
+                    _ => {
+                        names.clear();
+                        break;
+                    }
+                }
+                match self.peek() {
+                    Some(Tok::Comma) if ctx == "range" && names.len() < 2 => {
+                        self.ti += 1;
+                    }
+                    Some(Tok::Declare) => {
+                        self.ti += 1;
+                        break;
+                    }
+                    Some(Tok::Assign) => {
+                        self.ti += 1;
+                        is_assign = true;
+                        break;
+                    }
+                    _ => {
+                        names.clear();
+                        break;
+                    }
+                }
+            }
+            if names.is_empty() {
+                self.ti = save;
+                is_assign = false;
+            } else {
+                if is_assign {
+                    for n in &names {
+                        if !self.vars.contains(n) {
+                            return self.err(pos, format!("undefined variable: {n}"));
+                        }
+                    }
+                } else {
+                    self.vars.extend(names.iter().cloned());
+                }
+                decl = names;
+            }
+        }
+        let mut cmds = Vec::new();
+        loop {
+            match self.peek() {
+                None | Some(Tok::RParen) => break,
+                _ => {}
+            }
+            cmds.push(self.parse_command()?);
+            match self.peek() {
+                Some(Tok::Pipe) => {
+                    self.ti += 1;
+                    if matches!(self.peek(), None | Some(Tok::RParen)) {
+                        return self.err(pos, "missing command after |"); // Go: "missing pipeline" variants
+                    }
+                }
+                None | Some(Tok::RParen) => break,
+                Some(t) => {
+                    let t = t.clone();
+                    return self.err(
+                        self.pos_here(),
+                        format!("unexpected {} in {ctx}", tok_desc(&t)),
+                    );
+                }
+            }
+        }
+        if cmds.is_empty() {
+            let _ = allow_empty_is_error;
+            return self.err(pos, format!("missing value for {ctx}"));
+        }
+        // Go: non-executable command in pipeline stage 2+ (literals).
+        for c in cmds.iter().skip(1) {
+            if let Some(first) = c.args.first()
+                && matches!(
+                    first,
+                    Operand::Bool(_)
+                        | Operand::Dot
+                        | Operand::Nil
+                        | Operand::Number(_)
+                        | Operand::String(_)
+                )
+            {
+                return self.err(
+                    c.pos,
+                    format!(
+                        "non executable command in pipeline stage {}",
+                        cmds.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(1) + 1
+                    ),
+                );
+            }
+        }
+        Ok(Pipe {
+            pos,
+            decl,
+            is_assign,
+            cmds,
+        })
+    }
+
+    fn parse_command(&mut self) -> PResult<Command> {
+        let pos = self.pos_here();
+        let mut args = Vec::new();
+        let mut arg_text = Vec::new();
+        let start_tok = self.ti;
+        loop {
+            match self.peek() {
+                None | Some(Tok::Pipe) | Some(Tok::RParen) => break,
+                _ => {}
+            }
+            let st = self.pos_here();
+            let op = self.parse_operand()?;
+            let end = self
+                .toks
+                .get(self.ti.saturating_sub(1))
+                .map(|t| t.2)
+                .unwrap_or(st);
+            arg_text.push(Rc::from(&self.src[st..end]));
+            args.push(op);
+        }
+        if args.is_empty() {
+            return self.err(pos, "empty command");
+        }
+        let end = self
+            .toks
+            .get(self.ti.saturating_sub(1))
+            .map(|t| t.2)
+            .unwrap_or(pos);
+        let st = self.toks.get(start_tok).map(|t| t.1).unwrap_or(pos);
+        Ok(Command {
+            pos,
+            args,
+            text: Rc::from(&self.src[st..end]),
+            arg_text,
+        })
+    }
+
+    fn fields_after(&mut self) -> Vec<Rc<str>> {
+        let mut fields = Vec::new();
+        while let Some(Tok::Field(f)) = self.peek() {
+            // A field must be adjacent to what it follows (no space).
+            let prev_end = self.toks[self.ti - 1].2;
+            if self.toks[self.ti].1 != prev_end {
+                break;
+            }
+            fields.push(f.clone());
+            self.ti += 1;
+        }
+        fields
+    }
+
+    fn parse_operand(&mut self) -> PResult<Operand> {
+        let Some((tok, p, _)) = self.next() else {
+            return self.err(self.pos_here(), "missing operand");
+        };
+        let base = match tok {
+            Tok::Dot => {
+                // `.` followed directly by fields cannot happen (lexer makes fields).
+                Operand::Dot
+            }
+            Tok::Field(f) => {
+                let mut fs = vec![f];
+                fs.extend(self.fields_after());
+                return Ok(Operand::Field(Rc::from(fs)));
+            }
+            Tok::Var(v) => {
+                if !self.vars.contains(&v) {
+                    return self.err(p, format!("undefined variable \"{v}\""));
+                }
+                let fs = self.fields_after();
+                return Ok(Operand::Variable(v, Rc::from(fs)));
+            }
+            Tok::Ident(name) => {
+                if !(self.funcs)(&name) {
+                    return self.err(p, format!("function {name:?} not defined"));
+                }
+                Operand::Ident(name)
+            }
+            Tok::Str(s) => Operand::String(s),
+            Tok::Num(n) => Operand::Number(n),
+            Tok::Bool(b) => Operand::Bool(b),
+            Tok::Nil => Operand::Nil,
+            Tok::LParen => {
+                let pipe = self.parse_pipe("parenthesized pipeline", false)?;
+                match self.next() {
+                    Some((Tok::RParen, _, _)) => {}
+                    _ => return self.err(p, "unclosed left paren"),
+                }
+                Operand::Pipe(Rc::new(pipe))
+            }
+            t => return self.err(p, format!("unexpected {} in operand", tok_desc(&t))),
+        };
+        let fs = self.fields_after();
+        if fs.is_empty() {
+            return Ok(base);
+        }
+        match base {
+            Operand::Pipe(_) | Operand::Ident(_) => {
+                Ok(Operand::Chain(Box::new(base), Rc::from(fs)))
+            }
+            Operand::Dot => self.err(p, "unexpected . after term \".\""),
+            _ => self.err(
+                p,
+                format!(
+                    "unexpected . after term {:?}",
+                    self.src.get(p..p + 1).unwrap_or("")
+                ),
+            ),
+        }
+    }
+}
+
+fn tok_desc(t: &Tok) -> String {
+    match t {
+        Tok::Dot => "<.>".into(),
+        Tok::Field(f) => format!("<.{f}>"),
+        Tok::Var(v) => format!("<{v}>"),
+        Tok::Ident(i) => format!("<{i}>"),
+        Tok::Str(s) => format!("{s:?}"),
+        Tok::Num(n) => n.text.to_string(),
+        Tok::Bool(b) => b.to_string(),
+        Tok::Nil => "<nil>".into(),
+        Tok::Pipe => "\"|\"".into(),
+        Tok::LParen => "\"(\"".into(),
+        Tok::RParen => "\")\"".into(),
+        Tok::Declare => "\":=\"".into(),
+        Tok::Assign => "\"=\"".into(),
+        Tok::Comma => "\",\"".into(),
+        Tok::Keyword(k) => format!("<{k}>"),
+    }
+}
+
+/// Go's `strconv.Unquote` for the body of a double-quoted string.
+fn unquote(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut it = raw.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = it.next()?;
+        match e {
+            'a' => out.push('\x07'),
+            'b' => out.push('\x08'),
+            'f' => out.push('\x0c'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'v' => out.push('\x0b'),
+            '\\' => out.push('\\'),
+            '"' => out.push('"'),
+            '\'' => out.push('\''),
+            'x' | 'u' | 'U' => {
+                let n = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = (0..n).filter_map(|_| it.next()).collect();
+                if hex.len() != n {
+                    return None;
+                }
+                let v = u32::from_str_radix(&hex, 16).ok()?;
+                if e == 'x' {
+                    // A byte; only ASCII can be represented in a Rust string.
+                    out.push(char::from_u32(v)?);
+                } else {
+                    out.push(char::from_u32(v)?);
+                }
+            }
+            '0'..='7' => {
+                let mut v = e.to_digit(8)?;
+                for _ in 0..2 {
+                    v = v * 8 + it.next()?.to_digit(8)?;
+                }
+                out.push(char::from_u32(v)?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Go's number-constant rules for a template literal.
+pub fn parse_number(text: &str) -> Option<Number> {
+    let clean: String = text.chars().filter(|&c| c != '_').collect();
+    let (neg, body) = match clean.strip_prefix('-') {
+        Some(r) => (true, r.to_string()),
+        None => (false, clean.strip_prefix('+').unwrap_or(&clean).to_string()),
+    };
+    if body.ends_with('i') {
+        return None; // complex constants are not supported by Helm charts
+    }
+    let lower = body.to_ascii_lowercase();
+    let int = if let Some(h) = lower.strip_prefix("0x") {
+        i64::from_str_radix(h, 16).ok()
+    } else if let Some(o) = lower.strip_prefix("0o") {
+        i64::from_str_radix(o, 8).ok()
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        i64::from_str_radix(b, 2).ok()
+    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|c| c.is_ascii_digit())
+    {
+        i64::from_str_radix(&lower[1..], 8).ok()
+    } else {
+        lower.parse::<i64>().ok()
+    };
+    let int = int.map(|i| if neg { -i } else { i });
+    let float = if lower.starts_with("0x") {
+        int.map(|i| i as f64)
+    } else {
+        lower.parse::<f64>().ok().map(|f| if neg { -f } else { f })
+    };
+    if int.is_none() && float.is_none() {
+        return None;
+    }
+    // A float literal that is integral also counts as an int ("1e3" is an int constant in Go).
+    let int = int.or_else(|| {
+        float
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
+            .map(|f| f as i64)
+    });
+    Some(Number {
+        text: Rc::from(text),
+        int,
+        float,
+        is_char: false,
+    })
+}
+
+/// The result of parsing one file: its main tree and its `define`s.
+pub struct Parsed {
+    pub main: Tree,
+    pub defines: Vec<Tree>,
+}
+
+/// Parses `text` as template `name`. `is_func` tells which identifiers are functions.
+pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<Parsed, ParseError> {
+    let name: Rc<str> = Rc::from(name);
+    let source: Rc<str> = Rc::from(text);
+    let mut p = Parser {
+        src: text,
+        name: name.clone(),
+        funcs: is_func,
+        defines: Vec::new(),
+        vars: vec![Rc::from("$")],
+        toks: Vec::new(),
+        ti: 0,
+        cursor: 0,
+        trim_next: false,
+        range_depth: 0,
+    };
+    let root = p.parse_top()?;
+    let defines = p
+        .defines
+        .into_iter()
+        .map(|mut t| {
+            t.source = source.clone();
+            t
+        })
+        .collect();
+    Ok(Parsed {
+        main: Tree {
+            name: name.clone(),
+            parse_name: name,
+            source,
+            root,
+        },
+        defines,
+    })
+}
+
+/// `file:line:col` of a position in a tree, as Go's `Tree.ErrorContext`.
+pub fn location(tree: &Tree, pos: usize) -> String {
+    let (line, col) = line_col(&tree.source, pos);
+    format!("{}:{line}:{col}", tree.parse_name)
+}
