@@ -10,7 +10,10 @@ use sha2::{Digest, Sha256};
 use whelm_build_support::{Guest, build_components};
 
 /// (package, directory under plugins/)
-const BUILTINS: &[(&str, &str)] = &[("whelm-plugin-labels", "labels")];
+const BUILTINS: &[(&str, &str)] = &[
+    ("whelm-plugin-labels", "labels"),
+    ("whelm-plugin-gotemplate", "gotemplate"),
+];
 /// (package, directory under tests/guests/, env var the tests read)
 const TEST_GUESTS: &[(&str, &str, &str)] =
     &[("whelm-guest-hostile", "hostile", "WHELM_TEST_GUEST_HOSTILE")];

@@ -11,6 +11,8 @@ use crate::funcs;
 use crate::funcs::text::sprint;
 use crate::gofmt;
 use crate::parse::{self, Command, Node, Operand, Pipe, Tree};
+
+type Field = (Rc<str>, usize);
 use crate::value::Value;
 
 /// Go builtins handled by the executor (they see unevaluated or reflect-level values).
@@ -39,8 +41,74 @@ pub enum Error {
         name: String,
         node: String,
         message: String,
+        /// The error inside an `include` (Helm 4 prints the chain nested).
+        cause: Option<Box<Error>>,
     },
     Plain(String),
+}
+
+/// Helm's name for the template set (seen in `include` and `tpl` errors).
+pub const SET_NAME: &str = "gotpl";
+
+impl Error {
+    /// The message `helm template` 4.3.1 prints after `Error: `.
+    pub fn helm_message(&self) -> String {
+        match self {
+            Error::Parse(p) => format!("parse error at ({}:{}): {}", p.name, p.line, p.message),
+            Error::Exec { location, .. } => {
+                let flat = self.to_string();
+                if let (Some(a), Some(b)) = (flat.find(ERR_START), flat.find(ERR_END))
+                    && a < b
+                {
+                    return format!(
+                        "execution error at ({location}): {}",
+                        &flat[a + ERR_START.len()..b]
+                    );
+                }
+                // Helm 4 only unfolds chains it can parse; a message that
+                // embeds another template error (as `tpl`'s does) stays flat.
+                if self.embeds_template_error() {
+                    return flat;
+                }
+                self.nested()
+            }
+            Error::Plain(m) => m.clone(),
+        }
+    }
+
+    fn embeds_template_error(&self) -> bool {
+        match self {
+            Error::Exec { message, cause, .. } => {
+                message.contains("template: ")
+                    || cause.as_ref().is_some_and(|c| c.embeds_template_error())
+            }
+            _ => false,
+        }
+    }
+
+    fn nested(&self) -> String {
+        match self {
+            Error::Exec {
+                location,
+                name,
+                node,
+                message,
+                cause,
+            } => {
+                let mut s = if node.is_empty() {
+                    format!("{location}\n  executing {name:?}:\n    {message}")
+                } else {
+                    format!("{location}\n  executing {name:?} at <{node}>:\n    {message}")
+                };
+                if let Some(c) = cause {
+                    s.push_str(":\n");
+                    s.push_str(&c.nested());
+                }
+                s
+            }
+            other => other.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for Error {
@@ -52,7 +120,12 @@ impl std::fmt::Display for Error {
                 name,
                 node,
                 message,
+                cause,
             } => {
+                let message = match cause {
+                    Some(c) => format!("{message}: {c}"),
+                    None => message.clone(),
+                };
                 if node.is_empty() {
                     write!(f, "template: {location}: executing {name:?}: {message}")
                 } else {
@@ -197,6 +270,7 @@ impl<'e> State<'e> {
             name: self.tree.name.to_string(),
             node: normalize(node),
             message: message.into(),
+            cause: None,
         }
     }
 
@@ -515,6 +589,7 @@ impl<'e> State<'e> {
                     args: vec![op.clone()],
                     text: name.clone(),
                     arg_text: vec![name.clone()],
+                    arg_pos: vec![pos],
                 };
                 self.eval_function(dot, name, &cmd, None)
             }
@@ -524,6 +599,7 @@ impl<'e> State<'e> {
                     args: vec![op.clone()],
                     text: Rc::from(field_text("", fs)),
                     arg_text: vec![],
+                    arg_pos: vec![],
                 };
                 self.eval_field_chain(
                     dot,
@@ -547,6 +623,7 @@ impl<'e> State<'e> {
                     args: vec![op.clone()],
                     text: Rc::from(field_text(name, fs)),
                     arg_text: vec![],
+                    arg_pos: vec![],
                 };
                 self.eval_field_chain(
                     dot,
@@ -568,6 +645,7 @@ impl<'e> State<'e> {
                     args: vec![op.clone()],
                     text: Rc::from(text.as_str()),
                     arg_text: vec![],
+                    arg_pos: vec![],
                 };
                 self.eval_field_chain(
                     dot,
@@ -596,7 +674,7 @@ impl<'e> State<'e> {
         dot: &Value,
         mut receiver: Value,
         mut nil_kind: NilKind,
-        fields: &[Rc<str>],
+        fields: &[Field],
         cmd: &Command,
         args_from: usize,
         final_: Option<Value>,
@@ -604,7 +682,7 @@ impl<'e> State<'e> {
         node_text: &str,
     ) -> R<Value> {
         let n = fields.len();
-        for (i, f) in fields.iter().enumerate() {
+        for (i, (f, _)) in fields.iter().enumerate() {
             let last = i + 1 == n;
             let args: &[Operand] = if last && args_from < cmd.args.len() {
                 &cmd.args[args_from..]
@@ -612,7 +690,9 @@ impl<'e> State<'e> {
                 &[]
             };
             let fin = if last { final_.clone() } else { None };
-            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node_text)?;
+            // Go reports a failing field at the field that produced its receiver.
+            let at = if i == 0 { pos } else { fields[i - 1].1 };
+            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, at, node_text)?;
             nil_kind = NilKind::Error;
         }
         Ok(receiver)
@@ -686,11 +766,18 @@ impl<'e> State<'e> {
                     }
                 }
             }
-            other => Err(self.error(
-                pos,
-                node_text,
-                format!("can't evaluate field {name} in type {}", other.type_name()),
-            )),
+            other => {
+                let ty = if nil_kind == NilKind::Error {
+                    "interface {}".to_string()
+                } else {
+                    other.type_name()
+                };
+                Err(self.error(
+                    pos,
+                    node_text,
+                    format!("can't evaluate field {name} in type {ty}"),
+                ))
+            }
         }
     }
 
@@ -825,7 +912,7 @@ impl<'e> State<'e> {
     ) -> R<Vec<Value>> {
         let mut out = Vec::with_capacity(cmd.args.len());
         for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            out.push(self.eval_arg(dot, Param::Any, a, cmd.pos, &cmd.arg_text[i])?);
+            out.push(self.eval_arg(dot, Param::Any, a, cmd.arg_pos[i], &cmd.arg_text[i])?);
         }
         if let Some(f) = final_ {
             out.push(f);
@@ -896,11 +983,18 @@ impl<'e> State<'e> {
         };
         let mut args = Vec::with_capacity(given);
         for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            args.push(self.eval_arg(dot, param_at(i - 1), a, cmd.pos, &cmd.arg_text[i])?);
+            args.push(self.eval_arg(dot, param_at(i - 1), a, cmd.arg_pos[i], &cmd.arg_text[i])?);
         }
         if let Some(f) = final_ {
             let p = param_at(given - 1);
-            args.push(self.validate(f, p, cmd.pos, &cmd.text)?);
+            // Go reports a bad piped value at the command's last argument.
+            let last = cmd.args.len() - 1;
+            let (at, text) = if last > 0 {
+                (cmd.arg_pos[last], &cmd.arg_text[last])
+            } else {
+                (cmd.pos, &cmd.text)
+            };
+            args.push(self.validate(f, p, at, text)?);
         }
         (spec.call)(&args).map_err(|e| self.call_error(cmd, spec.name, e))
     }
@@ -922,7 +1016,7 @@ impl<'e> State<'e> {
         }
         let mut last = Value::Nil;
         for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            last = self.eval_arg(dot, Param::Any, a, cmd.pos, &cmd.arg_text[i])?;
+            last = self.eval_arg(dot, Param::Any, a, cmd.arg_pos[i], &cmd.arg_text[i])?;
             if (name == "and") != last.truthy() {
                 return Ok(last);
             }
@@ -1212,14 +1306,19 @@ impl<'e> State<'e> {
                     .map(|()| Value::from(out))
             }
             None => Err(Error::Plain(format!(
-                "template: no template {name:?} associated with template {:?}",
-                self.tree.name
+                "template: no template {name:?} associated with template {SET_NAME:?}"
             ))),
         };
         if let Some(c) = self.engine.include_counts.borrow_mut().get_mut(&**name) {
             *c -= 1;
         }
-        r.map_err(|e| self.call_error(cmd, "include", e))
+        r.map_err(|e| {
+            let mut outer = self.error(cmd.pos, &cmd.text, "error calling include");
+            if let Error::Exec { cause, .. } = &mut outer {
+                *cause = Some(Box::new(e));
+            }
+            outer
+        })
     }
 
     fn tpl(&mut self, cmd: &Command, args: &[Value]) -> R<Value> {
@@ -1241,13 +1340,8 @@ impl<'e> State<'e> {
             ));
         };
         let vals = &args[1];
-        // Helm names the template after the caller's .Template.Name when it has one.
-        let name = vals
-            .as_map()
-            .and_then(|m| m.get("Template"))
-            .and_then(|t| t.as_map().and_then(|t| t.get("Name")))
-            .and_then(|n| n.as_str().map(str::to_string))
-            .unwrap_or_else(|| self.tree.name.to_string());
+        // Helm 4 parses the string as a template named after its template set.
+        let name = SET_NAME.to_string();
         let funcs = self.engine.funcs.clone();
         let parsed = parse::parse(&name, text, &|n| is_func(&funcs, n)).map_err(|e| {
             self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
@@ -1435,9 +1529,9 @@ fn short_kind(p: Param) -> &'static str {
     }
 }
 
-fn field_text(base: &str, fields: &[Rc<str>]) -> String {
+fn field_text(base: &str, fields: &[Field]) -> String {
     let mut s = base.to_string();
-    for f in fields {
+    for (f, _) in fields {
         s.push('.');
         s.push_str(f);
     }

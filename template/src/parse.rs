@@ -19,18 +19,21 @@ pub struct Number {
     pub is_char: bool,
 }
 
+/// A field chain: each name with the byte offset of its `.name` token.
+pub type Fields = Rc<[(Rc<str>, usize)]>;
+
 #[derive(Clone, Debug)]
 pub enum Operand {
     /// `.` itself.
     Dot,
     /// `.A.B` (a field chain on dot).
-    Field(Rc<[Rc<str>]>),
+    Field(Fields),
     /// `$x.A.B` (name includes `$`).
-    Variable(Rc<str>, Rc<[Rc<str>]>),
+    Variable(Rc<str>, Fields),
     /// A function name.
     Ident(Rc<str>),
     /// `(pipeline).A.B` or `ident.A`? (Go allows a chain on a parenthesised pipeline).
-    Chain(Box<Operand>, Rc<[Rc<str>]>),
+    Chain(Box<Operand>, Fields),
     Pipe(Rc<Pipe>),
     String(Rc<str>),
     Number(Number),
@@ -46,6 +49,8 @@ pub struct Command {
     pub text: Rc<str>,
     /// Source text of each argument.
     pub arg_text: Vec<Rc<str>>,
+    /// Byte offset of each argument.
+    pub arg_pos: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -225,12 +230,16 @@ impl<'a> Parser<'a> {
     /// marker). Returns tokens and sets `cursor` after `}}`.
     fn lex_action(&mut self, start: usize) -> PResult<Lexed> {
         let b = self.src.as_bytes();
+        let opened = line_of(self.src, start);
         let mut i = start;
         let mut toks = Vec::new();
         let mut paren = 0i32;
         loop {
             if i >= b.len() {
-                return self.err(i, "unclosed action");
+                return self.err(
+                    i,
+                    format!("unclosed action started at {}:{opened}", self.name),
+                );
             }
             // Right delimiter (with optional trim marker).
             if is_space(b[i]) && b[i + 1..].starts_with(b"-}}") {
@@ -851,6 +860,7 @@ impl<'a> Parser<'a> {
         let pos = self.pos_here();
         let mut args = Vec::new();
         let mut arg_text = Vec::new();
+        let mut arg_pos = Vec::new();
         let start_tok = self.ti;
         loop {
             match self.peek() {
@@ -865,6 +875,7 @@ impl<'a> Parser<'a> {
                 .map(|t| t.2)
                 .unwrap_or(st);
             arg_text.push(Rc::from(&self.src[st..end]));
+            arg_pos.push(st);
             args.push(op);
         }
         if args.is_empty() {
@@ -881,10 +892,11 @@ impl<'a> Parser<'a> {
             args,
             text: Rc::from(&self.src[st..end]),
             arg_text,
+            arg_pos,
         })
     }
 
-    fn fields_after(&mut self) -> Vec<Rc<str>> {
+    fn fields_after(&mut self) -> Vec<(Rc<str>, usize)> {
         let mut fields = Vec::new();
         while let Some(Tok::Field(f)) = self.peek() {
             // A field must be adjacent to what it follows (no space).
@@ -892,7 +904,7 @@ impl<'a> Parser<'a> {
             if self.toks[self.ti].1 != prev_end {
                 break;
             }
-            fields.push(f.clone());
+            fields.push((f.clone(), self.toks[self.ti].1));
             self.ti += 1;
         }
         fields
@@ -908,7 +920,7 @@ impl<'a> Parser<'a> {
                 Operand::Dot
             }
             Tok::Field(f) => {
-                let mut fs = vec![f];
+                let mut fs = vec![(f, p)];
                 fs.extend(self.fields_after());
                 return Ok(Operand::Field(Rc::from(fs)));
             }

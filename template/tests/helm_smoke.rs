@@ -136,3 +136,81 @@ fn constructs_and_common_functions_match_helm() {
     // helm trims each document and prints it followed by a newline.
     assert_eq!(format!("{}\n", out[0].1.trim()), EXPECTED);
 }
+
+/// Error texts as `helm template` 4.3.1 prints them after `Error: ` (each
+/// expected string was taken from the real helm on the same template).
+#[test]
+fn errors_read_like_helm_4() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("t.yaml", "x: {{ .Values.a.b.c }}\n")],
+            "e/templates/t.yaml:1:13\n  executing \"e/templates/t.yaml\" at <.Values.a.b.c>:\n    nil pointer evaluating interface {}.b",
+        ),
+        (
+            &[("t.yaml", "x: {{ .Values.f.x }}\n")],
+            "e/templates/t.yaml:1:13\n  executing \"e/templates/t.yaml\" at <.Values.f.x>:\n    can't evaluate field x in type interface {}",
+        ),
+        (
+            &[("t.yaml", "x: {{ include \"nope\" . }}\n")],
+            "e/templates/t.yaml:1:6\n  executing \"e/templates/t.yaml\" at <include \"nope\" .>:\n    error calling include:\ntemplate: no template \"nope\" associated with template \"gotpl\"",
+        ),
+        (
+            &[
+                (
+                    "_h.tpl",
+                    "{{- define \"inner\" -}}{{ .Values.a.b }}{{- end -}}\n{{- define \"mid\" -}}{{ include \"inner\" . }}{{- end -}}\n",
+                ),
+                ("t.yaml", "x: {{ include \"mid\" . }}\n"),
+            ],
+            "e/templates/t.yaml:1:6\n  executing \"e/templates/t.yaml\" at <include \"mid\" .>:\n    error calling include:\ne/templates/_h.tpl:2:23\n  executing \"mid\" at <include \"inner\" .>:\n    error calling include:\ne/templates/_h.tpl:1:32\n  executing \"inner\" at <.Values.a.b>:\n    nil pointer evaluating interface {}.b",
+        ),
+        (
+            &[("t.yaml", "y: {{ fail \"boom\" }}\n")],
+            "execution error at (e/templates/t.yaml:1:6): boom",
+        ),
+        (
+            &[("t.yaml", "y: {{ required \"need x\" .Values.x }}\n")],
+            "execution error at (e/templates/t.yaml:1:6): need x",
+        ),
+        (
+            &[("t.yaml", "y: {{ tpl \"{{ .Values.a.b }}\" . }}\n")],
+            "template: e/templates/t.yaml:1:6: executing \"e/templates/t.yaml\" at <tpl \"{{ .Values.a.b }}\" .>: error calling tpl: error during tpl function execution for \"{{ .Values.a.b }}\": template: gotpl:1:10: executing \"gotpl\" at <.Values.a.b>: nil pointer evaluating interface {}.b",
+        ),
+        (
+            &[("t.yaml", "y: {{ .Values.f | trunc 3 }}\n")],
+            "e/templates/t.yaml:1:24\n  executing \"e/templates/t.yaml\" at <3>:\n    wrong type for value; expected string; got float64",
+        ),
+        (
+            &[("t.yaml", "y: {{ .Values.f \n")],
+            "parse error at (e/templates/t.yaml:2): unclosed action started at e/templates/t.yaml:1",
+        ),
+    ];
+    for (templates, want) in cases {
+        let got = render_helm_error(templates, "f: 1.5\n");
+        assert_eq!(&got, want);
+    }
+}
+
+fn render_helm_error(templates: &[(&str, &str)], values: &str) -> String {
+    let input = RenderInput {
+        charts: vec![ChartInput {
+            path: "e".into(),
+            metadata: chart_meta(),
+            templates: templates
+                .iter()
+                .map(|(n, t)| (format!("e/templates/{n}"), t.to_string()))
+                .collect(),
+            files: Files::new(Vec::new()),
+            values: whelm_template::yaml::load(values).unwrap(),
+        }],
+        release: release(),
+        capabilities: capabilities(
+            KubeVersion::parse("v1.37.0").unwrap(),
+            vec![],
+            Value::empty_map(),
+        ),
+    };
+    render(&input, &mut Engine::new())
+        .expect_err("must fail")
+        .helm_message()
+}

@@ -1,0 +1,87 @@
+//! `gotemplate`: the built-in renderer. Converts the WIT request into the
+//! template crate's Helm data (values keep Go's int64/float64 distinction
+//! through typed JSON) and renders with `whelm_template::helm::render`.
+
+use whelm_plugin_sdk::renderer::{Guest, PluginError, RenderRequest, Rendered};
+use whelm_template::helm::objects::{Files, KubeVersion, capabilities};
+use whelm_template::helm::render::{ChartInput, RenderInput, render};
+use whelm_template::json;
+use whelm_template::value::Value;
+
+fn parse_json(what: &str, text: &str, typed: bool) -> Result<Value, PluginError> {
+    let r = if typed {
+        json::unmarshal_typed(text)
+    } else {
+        json::unmarshal(text)
+    };
+    r.map_err(|e| PluginError::msg(format!("renderer received invalid {what}: {e}")))
+}
+
+/// `.Release.Revision` is a Go `int`; typed JSON gives int64.
+fn release_value(text: &str) -> Result<Value, PluginError> {
+    let v = parse_json(".Release", text, true)?;
+    if let Some(m) = v.as_map()
+        && let Some(Value::Int64(r)) = m.get("Revision")
+    {
+        m.insert("Revision", Value::Int(r));
+    }
+    Ok(v)
+}
+
+/// Builds the template crate's input from the WIT request.
+pub fn build_input(req: &RenderRequest) -> Result<RenderInput, PluginError> {
+    let mut charts = Vec::with_capacity(req.charts.len());
+    for c in &req.charts {
+        let templates = c
+            .templates
+            .iter()
+            .map(|f| {
+                (
+                    f.path.clone(),
+                    String::from_utf8_lossy(&f.data).into_owned(),
+                )
+            })
+            .collect();
+        let files = Files::new(c.files.iter().map(|f| (f.path.clone(), f.data.clone())));
+        charts.push(ChartInput {
+            path: c.path.clone(),
+            metadata: parse_json(".Chart", &c.metadata, false)?,
+            templates,
+            files,
+            values: parse_json(".Values", &c.values, true)?,
+        });
+    }
+    let caps = &req.capabilities;
+    let kube = KubeVersion::parse(&caps.kube_version)
+        .ok_or_else(|| PluginError::msg(format!("invalid kube version {:?}", caps.kube_version)))?;
+    let helm_version = parse_json(".Capabilities.HelmVersion", &caps.helm_version, false)?;
+    Ok(RenderInput {
+        charts,
+        release: release_value(&req.release)?,
+        capabilities: capabilities(kube, caps.api_versions.clone(), helm_version),
+    })
+}
+
+/// Renders a request (the component export calls this).
+pub fn render_request(req: RenderRequest) -> Result<Vec<Rendered>, PluginError> {
+    let input = build_input(&req)?;
+    let mut engine = whelm_template::Engine::new();
+    let out = render(&input, &mut engine).map_err(|e| PluginError::msg(e.helm_message()))?;
+    drop(input);
+    Ok(out
+        .into_iter()
+        .map(|(path, content)| Rendered { path, content })
+        .collect())
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+struct GoTemplate;
+
+impl Guest for GoTemplate {
+    fn render(request: RenderRequest) -> Result<Vec<Rendered>, PluginError> {
+        render_request(request)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+whelm_plugin_sdk::renderer::export!(GoTemplate);

@@ -1,0 +1,95 @@
+//! The built-in `gotemplate` renderer, called through the plugin host and its
+//! sandbox exactly as `whelm template` calls it.
+
+mod common;
+
+use whelm::plugin::bindings::v0_1_0::renderer::exports::whelm::plugin::render::{
+    Capabilities, Chart, RenderRequest,
+};
+use whelm::plugin::bindings::v0_1_0::types::File;
+use whelm::plugin::manifest::Role;
+use whelm::plugin::policy::Policy;
+use whelm::plugin::{PluginError, PluginHost};
+
+fn host() -> (PluginHost, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let host = PluginHost::new(
+        Policy::default(),
+        tmp.path().join("plugins"),
+        Some(common::shared_cache()),
+    )
+    .unwrap();
+    (host, tmp)
+}
+
+fn file(path: &str, text: &str) -> File {
+    File {
+        path: path.into(),
+        data: text.as_bytes().to_vec(),
+    }
+}
+
+fn request(template: &str, values: &str) -> RenderRequest {
+    RenderRequest {
+        charts: vec![Chart {
+            path: "c".into(),
+            metadata: r#"{"Name":"c","Version":"0.1.0","APIVersion":"v2"}"#.into(),
+            templates: vec![
+                file("c/templates/_h.tpl", r#"{{- define "c.name" -}}{{ .Chart.Name }}-{{ .Release.Name }}{{- end -}}"#),
+                file("c/templates/t.yaml", template),
+            ],
+            files: vec![file("conf/app.conf", "k=v\n")],
+            values: values.into(),
+        }],
+        release: r#"{"IsInstall":true,"IsUpgrade":false,"Name":"rel","Namespace":"ns","Revision":1,"Service":"Helm"}"#.into(),
+        capabilities: Capabilities {
+            kube_version: "v1.37.0".into(),
+            api_versions: vec!["v1".into(), "apps/v1".into()],
+            helm_version: r#"{"Version":"v4.3.1"}"#.into(),
+        },
+        strict: false,
+    }
+}
+
+fn render(template: &str, values: &str) -> Result<Vec<(String, String)>, PluginError> {
+    let (host, _tmp) = host();
+    let p = host.prepare("gotemplate", Role::Renderer)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let out = rt.block_on(host.runtime().render(
+        &p,
+        &Default::default(),
+        &request(template, values),
+    ))?;
+    Ok(out.into_iter().map(|r| (r.path, r.content)).collect())
+}
+
+#[test]
+fn renders_through_the_sandbox_keeping_int_and_float_apart() {
+    // Expected output from helm 4.3.1 for the same chart (`--set n=3` gives an
+    // int64; a values file gives float64 1.5), `.Files` and `include`.
+    let out = render(
+        "a: {{ include \"c.name\" . }} {{ typeOf .Values.n }} {{ typeOf .Values.f }} {{ .Values.f }}\nb: {{ .Files.Get \"conf/app.conf\" | trim }} {{ .Release.Revision }} {{ .Capabilities.APIVersions.Has \"apps/v1\" }}\n",
+        r#"{"n":3,"f":1.5}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        vec![(
+            "c/templates/t.yaml".to_string(),
+            "a: c-rel int64 float64 1.5\nb: k=v 1 true\n".to_string()
+        )]
+    );
+}
+
+#[test]
+fn template_errors_come_back_helm_shaped() {
+    let err = render("x: {{ .Values.a.b }}\n", "{}").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.ends_with("c/templates/t.yaml:1:13\n  executing \"c/templates/t.yaml\" at <.Values.a.b>:\n    nil pointer evaluating interface {}.b"),
+        "{text}"
+    );
+}
