@@ -19,6 +19,7 @@ pub mod formats;
 pub mod go_builtins;
 pub mod lists;
 pub mod math;
+pub mod paths;
 pub mod random;
 pub mod regex;
 pub mod semver;
@@ -27,7 +28,7 @@ pub(crate) mod text;
 
 /// Every native function by name.
 pub fn table() -> HashMap<&'static str, FuncSpec> {
-    let families: [fn() -> Vec<FuncSpec>; 13] = [
+    let families: [fn() -> Vec<FuncSpec>; 14] = [
         go_builtins::funcs,
         conv::funcs,
         strings::funcs,
@@ -41,6 +42,7 @@ pub fn table() -> HashMap<&'static str, FuncSpec> {
         dates::funcs,
         random::funcs,
         formats::funcs,
+        paths::funcs,
     ];
     families
         .iter()
