@@ -177,10 +177,8 @@ fn coalesce_tables(dst: &Map, src: &Map, merge: bool) {
             }
             None => dst.insert(key, val),
             Some(dv) => {
-                if let Value::Map(sv) = &val {
-                    if let Value::Map(dm) = &dv {
-                        coalesce_tables(dm, sv, merge);
-                    }
+                if let (Value::Map(sv), Value::Map(dm)) = (&val, &dv) {
+                    coalesce_tables(dm, sv, merge);
                 }
             }
         }
@@ -238,11 +236,8 @@ fn process_tags(reqs: &mut [Dependency], cvals: &Map) {
                 }
             }
         }
-        if !has_true && has_false {
-            r.enabled = false;
-        } else {
-            r.enabled = true;
-        }
+        // Disabled only when no tag is true and one is false.
+        r.enabled = has_true || !has_false;
     }
 }
 
