@@ -467,3 +467,95 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod recorded {
+    //! `.Values` of every rendered chart as helm 4.3.1 printed them
+    //! (`{{ toJson .Values }}` probes in copies of the corpus charts, with
+    //! the `--set` flags stored beside them in `testdata/*.json`).
+
+    use super::*;
+    use std::path::Path;
+
+    fn check(fixture: &str, chart: &str) {
+        let dir = Path::new("/work/shared/corpus/charts").join(chart);
+        if !dir.exists() {
+            return;
+        }
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/values/testdata")
+            .join(fixture);
+        let rec = whelm_template::json::unmarshal(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let rec = rec.as_map().unwrap();
+        let sets: Vec<String> = rec
+            .get("set")
+            .unwrap()
+            .as_list()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .filter(|s| s != "--set")
+            .collect();
+        let opts = crate::values::Options {
+            values: sets,
+            ..Default::default()
+        };
+        let user = opts.merge(&crate::values::LocalFiles).unwrap();
+        let mut c = crate::chart::load(&dir).unwrap();
+        process_dependencies(&mut c, &user).unwrap();
+        let vals = coalesce_values(&c, &user).unwrap();
+        let ours: std::collections::BTreeMap<String, Map> = scoped_values(&c, &vals)
+            .into_iter()
+            .map(|(p, v)| {
+                (
+                    p.split_once('/').map_or(String::new(), |x| x.1.to_string()),
+                    v,
+                )
+            })
+            .collect();
+        let want = rec.get("values").unwrap();
+        for (p, json) in want.as_map().unwrap().entries() {
+            let key = p.split_once('/').map_or(String::new(), |x| x.1.to_string());
+            let got = ours
+                .get(&key)
+                .unwrap_or_else(|| panic!("{fixture}: no chart {p} (have {:?})", ours.keys()));
+            let got = whelm_template::json::marshal(&Value::Map(got.clone())).unwrap();
+            assert_eq!(got, json.as_str().unwrap(), "{fixture}: {p}");
+        }
+    }
+
+    #[test]
+    fn issue_9027_null_removes_subchart_and_global_keys() {
+        check("helm-issue-9027.json", "helm-issue-9027");
+    }
+
+    #[test]
+    fn subpop_nested_import_values() {
+        check("helm-subpop.json", "helm-subpop");
+    }
+
+    #[test]
+    fn three_level_library_dependencies() {
+        check("helm-three-level.json", "helm-three-level");
+    }
+
+    #[test]
+    fn subchart_set_enables_condition() {
+        check("helm-subchart-set.json", "helm-subchart");
+    }
+
+    #[test]
+    fn subchart_tags_and_conditions() {
+        check("helm-subchart-tags.json", "helm-subchart");
+    }
+
+    #[test]
+    fn bitnami_wordpress_globals_and_conditions() {
+        check("bitnami-wordpress.json", "bitnami-wordpress");
+    }
+
+    #[test]
+    fn kube_prometheus_stack() {
+        check("kube-prometheus-stack.json", "kube-prometheus-stack");
+    }
+}
