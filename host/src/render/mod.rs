@@ -107,7 +107,7 @@ impl ReleaseOptions {
 
 /// Helm's `ParseKubeVersion` (k8s `ParseGeneric`): `1.16`, `v1.16.0` → `v1.16.0`-style.
 pub fn parse_kube_version(s: &str) -> Result<String, String> {
-    let bad = || format!("invalid kube version '{s}': could not parse \"{s}\" as version");
+    let bad = || format!("invalid kube version '{s}': illegal version string {s:?}");
     let t = s.trim();
     let t = t.strip_prefix('v').unwrap_or(t);
     let end = t
@@ -297,7 +297,13 @@ mod tests {
         assert_eq!(caps.api_versions.len(), 58);
         assert_eq!(parse_kube_version("1.16.0").unwrap(), "v1.16.0");
         assert_eq!(parse_kube_version("v1.16").unwrap(), "v1.16");
-        assert!(parse_kube_version("x").is_err());
+        // Recorded with helm 4.3.1 (`.Capabilities.KubeVersion.Version`).
+        assert_eq!(parse_kube_version("1.16.0-rc.1").unwrap(), "v1.16.0-rc.1");
+        assert_eq!(
+            parse_kube_version("1.x").unwrap_err(),
+            "invalid kube version '1.x': illegal version string \"1.x\""
+        );
+        assert!(parse_kube_version("1").is_err());
     }
 
     #[test]
