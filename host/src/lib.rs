@@ -4,9 +4,15 @@
 //! - [`cli`]: flags → actions (thin).
 //! - [`action`]: one module per verb.
 //! - [`plugin`]: the plugin host (manifests, policy, sandbox, cache, runtime).
+//! - [`chart`]: loading charts (directories, archives, `.helmignore`).
+//! - [`values`]: the values pipeline (`-f`, `--set…`, coalescing).
+//! - [`render`]: the host side of rendering (request, manifest assembly).
 //! - [`settings`]: environment and global flags.
 
 pub mod action;
+pub mod chart;
 pub mod cli;
 pub mod plugin;
+pub mod render;
 pub mod settings;
+pub mod values;

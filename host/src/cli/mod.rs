@@ -98,6 +98,94 @@ pub enum Command {
     /// Install, list, inspect, verify and run plugins
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Locally render templates
+    Template(Box<TemplateArgs>),
+}
+
+/// `helm template`'s flags.
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    /// [NAME] [CHART]
+    #[arg(value_name = "NAME_OR_CHART", num_args = 1..)]
+    pub args: Vec<String>,
+    /// Specify values in a YAML file (can specify multiple)
+    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    pub values: Vec<String>,
+    /// Set values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)
+    #[arg(long = "set")]
+    pub set: Vec<String>,
+    /// Set STRING values on the command line
+    #[arg(long = "set-string")]
+    pub set_string: Vec<String>,
+    /// Set values from respective files specified via the command line
+    #[arg(long = "set-file")]
+    pub set_file: Vec<String>,
+    /// Set JSON values on the command line
+    #[arg(long = "set-json")]
+    pub set_json: Vec<String>,
+    /// Set a literal STRING value on the command line
+    #[arg(long = "set-literal")]
+    pub set_literal: Vec<String>,
+    /// Kubernetes version used for Capabilities.KubeVersion
+    #[arg(long = "kube-version")]
+    pub kube_version: Option<String>,
+    /// Kubernetes api versions used for Capabilities.APIVersions (multiple can be specified)
+    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
+    pub api_versions: Vec<String>,
+    /// Include CRDs in the templated output
+    #[arg(long = "include-crds")]
+    pub include_crds: bool,
+    /// If set, no CRDs will be installed
+    #[arg(long = "skip-crds")]
+    pub skip_crds: bool,
+    /// Skip tests from templated output
+    #[arg(long = "skip-tests")]
+    pub skip_tests: bool,
+    /// Set .Release.IsUpgrade instead of .Release.IsInstall
+    #[arg(long = "is-upgrade")]
+    pub is_upgrade: bool,
+    /// Only show manifests rendered from the given templates
+    #[arg(short = 's', long = "show-only")]
+    pub show_only: Vec<String>,
+    /// Writes the executed templates to files in output-dir instead of stdout
+    #[arg(long = "output-dir")]
+    pub output_dir: Option<PathBuf>,
+    /// Use release name in the output-dir path
+    #[arg(long = "release-name")]
+    pub release_name: bool,
+    /// Prevent hooks from running during install
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
+    /// Generate the name (and omit the NAME parameter)
+    #[arg(short = 'g', long = "generate-name")]
+    pub generate_name: bool,
+    /// Specify template used to name the release
+    #[arg(long = "name-template")]
+    pub name_template: Option<String>,
+    /// The name of a post-renderer plugin
+    #[arg(long = "post-renderer")]
+    pub post_renderer: Option<String>,
+    /// An argument to the post-renderer (can specify multiple)
+    #[arg(long = "post-renderer-args")]
+    pub post_renderer_args: Vec<String>,
+    /// If set, no JSON schema validation will be performed
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
+    /// Deprecated (accepted for compatibility)
+    #[arg(long)]
+    pub validate: bool,
+    /// Create the release namespace if not present (accepted)
+    #[arg(long = "create-namespace")]
+    pub create_namespace: bool,
+    /// Simulate the operation: "client" or "server" (accepted)
+    #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
+    pub dry_run: Option<String>,
+    /// Chart version constraint (accepted; charts are local)
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Add a custom description (accepted)
+    #[arg(long)]
+    pub description: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -193,6 +281,46 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
     let settings = cli.global.settings();
     match cli.command {
         Command::Version { short } => Ok(action::version::run(short) + "\n"),
+        Command::Template(t) => {
+            let opts = action::template::TemplateOptions {
+                args: t.args,
+                values: crate::values::Options {
+                    value_files: t.values,
+                    values: t.set,
+                    string_values: t.set_string,
+                    file_values: t.set_file,
+                    json_values: t.set_json,
+                    literal_values: t.set_literal,
+                },
+                namespace: settings.kube.namespace.clone(),
+                kube_version: t.kube_version,
+                api_versions: t.api_versions,
+                include_crds: t.include_crds,
+                skip_tests: t.skip_tests,
+                is_upgrade: t.is_upgrade,
+                show_only: t.show_only,
+                output_dir: t.output_dir,
+                use_release_name: t.release_name,
+                no_hooks: t.no_hooks,
+                generate_name: t.generate_name,
+                name_template: t.name_template,
+                post_renderer: t.post_renderer,
+                post_renderer_args: t.post_renderer_args,
+                debug: settings.debug,
+            };
+            let host = plugin_host(&settings)?;
+            let rt = runtime()?;
+            rt.block_on(action::template::run(&host, &opts))
+                .map_err(|e| {
+                    if !e.stdout.is_empty() {
+                        use std::io::Write;
+                        let mut out = std::io::stdout().lock();
+                        let _ = out.write_all(e.stdout.as_bytes());
+                        let _ = out.flush();
+                    }
+                    Failure(e.message)
+                })
+        }
         Command::Plugin(cmd) => {
             let host = plugin_host(&settings)?;
             match cmd {

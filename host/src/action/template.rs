@@ -1,0 +1,403 @@
+//! `whelm template`: Helm's `helm template` (an install in client-only
+//! dry-run mode). Values and the chart are loaded and checked, dependencies
+//! processed, values coalesced; the `gotemplate` renderer plugin renders;
+//! an optional post-renderer plugin runs; then the output is assembled.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::chart::{self, Chart};
+use crate::plugin::PluginHost;
+use crate::plugin::error::PluginError;
+use crate::plugin::manifest::Role;
+use crate::plugin::runtime::CallOptions;
+use crate::render::{self, ReleaseOptions, RenderRequest, assemble};
+use crate::values::{self, coalesce};
+
+/// The renderer plugin `whelm template` uses.
+pub const RENDERER: &str = "gotemplate";
+
+/// Everything `helm template` takes (no clap types).
+#[derive(Clone, Debug, Default)]
+pub struct TemplateOptions {
+    /// `[NAME] CHART`.
+    pub args: Vec<String>,
+    pub values: values::Options,
+    pub namespace: Option<String>,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub include_crds: bool,
+    pub skip_tests: bool,
+    pub is_upgrade: bool,
+    pub show_only: Vec<String>,
+    pub output_dir: Option<PathBuf>,
+    pub use_release_name: bool,
+    pub no_hooks: bool,
+    pub generate_name: bool,
+    pub name_template: Option<String>,
+    pub post_renderer: Option<String>,
+    pub post_renderer_args: Vec<String>,
+    pub debug: bool,
+}
+
+/// A failure, with what `helm template` still prints on stdout (`--debug`).
+#[derive(Debug)]
+pub struct TemplateError {
+    pub message: String,
+    pub stdout: String,
+}
+
+impl From<String> for TemplateError {
+    fn from(message: String) -> Self {
+        TemplateError {
+            message,
+            stdout: String::new(),
+        }
+    }
+}
+
+const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
+
+/// A chart ready to render: processed tree, request and output options.
+pub struct Prepared {
+    pub chart: Chart,
+    pub request: RenderRequest,
+    pub assemble: assemble::Options,
+    pub kube_version: String,
+}
+
+/// Helm's `Install.NameAndChart` as `helm template` uses it (its release
+/// name defaults to `release-name`).
+pub fn name_and_chart(o: &TemplateOptions) -> Result<(String, String), String> {
+    match o.args.len() {
+        0 => Err("\"whelm template\" requires at least 1 argument".into()),
+        1 => {
+            if o.name_template.is_some() {
+                return Err("--name-template is not supported by whelm yet".into());
+            }
+            Ok(("release-name".into(), o.args[0].clone()))
+        }
+        2 => {
+            if o.generate_name {
+                return Err("cannot set --generate-name and also specify a name".into());
+            }
+            if o.name_template.is_some() {
+                return Err("cannot set --name-template and also specify a name".into());
+            }
+            Ok((o.args[0].clone(), o.args[1].clone()))
+        }
+        _ => Err(format!(
+            "expected at most two arguments, unexpected arguments: {}",
+            o.args[2..].join(", ")
+        )),
+    }
+}
+
+/// Helm's `ValidateReleaseName`.
+pub fn validate_release_name(name: &str) -> Result<(), String> {
+    const RE: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    if name.is_empty() {
+        return Err("no name provided".into());
+    }
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            && b[0] != b'-'
+            && b[b.len() - 1] != b'-'
+    };
+    if name.len() > 53 || !name.split('.').all(label_ok) {
+        return Err(format!(
+            "invalid release name, must match regex {RE} and the length must not be longer than 53"
+        ));
+    }
+    Ok(())
+}
+
+/// Loads, checks and prepares everything up to the renderer call.
+pub fn prepare(
+    o: &TemplateOptions,
+    files: &dyn values::ReadFile,
+) -> Result<Prepared, TemplateError> {
+    let kube_version = match &o.kube_version {
+        Some(k) if !k.is_empty() => Some(render::parse_kube_version(k)?),
+        _ => None,
+    };
+    let (name, chart_ref) = name_and_chart(o)?;
+    let user = o.values.merge(files)?;
+    let mut chart = chart::load(std::path::Path::new(&chart_ref))?;
+    match chart.metadata.chart_type.as_str() {
+        "" | "application" => {}
+        t => return Err(format!("{t} charts are not installable").into()),
+    }
+    let missing: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        )
+        .into());
+    }
+    let namespace = o
+        .namespace
+        .clone()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "default".into());
+    validate_release_name(&name)
+        .map_err(|e| format!("release name check failed: release name {name:?}: {e}"))?;
+    coalesce::process_dependencies(&mut chart, &user)
+        .map_err(|e| format!("chart dependencies processing failed: {e}"))?;
+    let caps = render::capabilities(kube_version.as_deref(), &o.api_versions);
+    let release = ReleaseOptions {
+        name: name.clone(),
+        namespace,
+        revision: 1,
+        is_upgrade: o.is_upgrade,
+    };
+    let vals = coalesce::coalesce_values(&chart, &user)?;
+    let kube = caps.kube_version.clone();
+    if !chart.metadata.kube_version.is_empty()
+        && !chart::semver::is_compatible_range(&chart.metadata.kube_version, &kube)
+    {
+        return Err(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {kube}{DEBUG_HINT}",
+            chart.metadata.kube_version
+        )
+        .into());
+    }
+    let request = render::build_request(&chart, &vals, &release, caps)?;
+    Ok(Prepared {
+        chart,
+        request,
+        kube_version: kube,
+        assemble: assemble::Options {
+            include_crds: o.include_crds,
+            skip_tests: o.skip_tests,
+            disable_hooks: o.no_hooks,
+            show_only: o.show_only.clone(),
+            output_dir: o.output_dir.clone(),
+            use_release_name: o.use_release_name,
+            release_name: name,
+            debug: o.debug,
+        },
+    })
+}
+
+/// Joins rendered files into one stream for a post-renderer, each document
+/// preceded by a `# Source:` comment naming its file.
+pub fn merge_for_post_render(files: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    for (name, content) in files {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') || content.trim().is_empty() {
+            continue;
+        }
+        for doc in assemble::split_manifests(content) {
+            if doc.trim().is_empty() {
+                continue;
+            }
+            out.push_str(&format!("---\n# Source: {name}\n{}\n", doc.trim_end()));
+        }
+    }
+    out
+}
+
+/// Splits a post-renderer's output back into files by their `# Source:`
+/// comments; documents without one become `generated-by-postrender-N.yaml`.
+pub fn split_post_rendered(text: &str) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (i, doc) in assemble::split_manifests(text).into_iter().enumerate() {
+        let (name, body) = match doc.strip_prefix("# Source: ") {
+            Some(rest) => {
+                let (n, b) = rest.split_once('\n').unwrap_or((rest, ""));
+                (n.trim().to_string(), b.to_string())
+            }
+            None => (format!("generated-by-postrender-{i}.yaml"), doc.clone()),
+        };
+        match out.get_mut(&name) {
+            Some(existing) => {
+                existing.push_str("\n---\n");
+                existing.push_str(&body);
+            }
+            None => {
+                out.insert(name, body);
+            }
+        }
+    }
+    out
+}
+
+/// Assembles the output from rendered files (notes dropped, post-rendered).
+pub fn output(p: &Prepared, files: &BTreeMap<String, String>) -> Result<String, TemplateError> {
+    assemble::assemble(&p.chart, files, &p.assemble).map_err(|e| match e.partial {
+        Some(partial) => {
+            if p.assemble.debug {
+                TemplateError {
+                    message: e.message,
+                    stdout: partial,
+                }
+            } else {
+                TemplateError {
+                    message: format!("{}{DEBUG_HINT}", e.message),
+                    stdout: String::new(),
+                }
+            }
+        }
+        None => e.message.into(),
+    })
+}
+
+fn renderer_error(e: PluginError) -> String {
+    match e {
+        PluginError::NotFound(_) => format!(
+            "renderer plugin {RENDERER} is not available: install it with `whelm plugin install` (see `whelm plugin list`)"
+        ),
+        e => e.to_string(),
+    }
+}
+
+/// Runs `helm template`.
+pub async fn run(host: &PluginHost, o: &TemplateOptions) -> Result<String, TemplateError> {
+    let p = prepare(o, &values::LocalFiles)?;
+    let renderer = host
+        .prepare(RENDERER, Role::Renderer)
+        .map_err(renderer_error)?;
+    let opts = CallOptions {
+        verbose: o.debug,
+        lookup: None,
+    };
+    let rendered = host
+        .runtime()
+        .render(&renderer, &opts, &p.request)
+        .await
+        .map_err(|e| {
+            let msg = match e {
+                PluginError::Guest { message, .. } => message,
+                e => e.to_string(),
+            };
+            if o.debug {
+                TemplateError {
+                    message: msg,
+                    stdout: "\n".into(),
+                }
+            } else {
+                TemplateError::from(format!("{msg}{DEBUG_HINT}"))
+            }
+        })?;
+    let mut files: BTreeMap<String, String> =
+        rendered.into_iter().map(|r| (r.path, r.content)).collect();
+    assemble::drop_notes(&mut files);
+    if let Some(name) = &o.post_renderer {
+        let merged = merge_for_post_render(&files);
+        let pr = host
+            .prepare(name, Role::PostRenderer)
+            .map_err(|e| e.to_string())?;
+        let out = host
+            .runtime()
+            .post_render(&pr, &opts, &merged, &o.post_renderer_args)
+            .await
+            .map_err(|e| format!("error while running post render on files: {e}"))?;
+        files = split_post_rendered(&out);
+    }
+    output(&p, &files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(args: &[&str]) -> TemplateOptions {
+        TemplateOptions {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            namespace: Some("ns".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn release_name_too_long() {
+        // Wording from the corpus case helm-create-release-name-too-long.
+        let o = opts(&[
+            "this-is-a-rather-long-release-name-that-overflows-the-63-char-limit",
+            "/work/shared/corpus/charts/helm-create",
+        ]);
+        if !std::path::Path::new("/work/shared/corpus/charts/helm-create").exists() {
+            return;
+        }
+        let e = prepare(&o, &values::LocalFiles).err().unwrap();
+        assert_eq!(
+            e.message,
+            r#"release name check failed: release name "this-is-a-rather-long-release-name-that-overflows-the-63-char-limit": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"#
+        );
+        assert!(validate_release_name("a.b-c").is_ok());
+        assert!(validate_release_name("A").is_err());
+        assert!(validate_release_name("a..b").is_err());
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            name_and_chart(&opts(&["./c"])).unwrap(),
+            ("release-name".into(), "./c".into())
+        );
+        assert_eq!(
+            name_and_chart(&opts(&["a", "b", "c", "d"])).unwrap_err(),
+            "expected at most two arguments, unexpected arguments: c, d"
+        );
+        assert_eq!(
+            prepare(&opts(&["r", "./nonexistent"]), &values::LocalFiles)
+                .err()
+                .unwrap()
+                .message,
+            "path \"./nonexistent\" not found"
+        );
+    }
+
+    #[test]
+    fn post_render_round_trip() {
+        let files: BTreeMap<String, String> = [
+            (
+                "c/templates/a.yaml".to_string(),
+                "a: 1\n---\nb: 2\n".to_string(),
+            ),
+            ("c/templates/_x.tpl".to_string(), "x".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let merged = merge_for_post_render(&files);
+        assert_eq!(
+            merged,
+            "---\n# Source: c/templates/a.yaml\na: 1\n---\n# Source: c/templates/a.yaml\nb: 2\n"
+        );
+        let back = split_post_rendered(&format!("{merged}---\nc: 3\n"));
+        assert_eq!(back["c/templates/a.yaml"], "a: 1\n\n---\nb: 2\n");
+        assert_eq!(back["generated-by-postrender-2.yaml"], "c: 3\n");
+    }
+
+    #[test]
+    fn subchart_request_and_missing_dependency() {
+        let dir = std::path::Path::new("/work/shared/corpus/charts/helm-subchart");
+        if !dir.exists() {
+            return;
+        }
+        let mut o = opts(&["rel", dir.to_str().unwrap()]);
+        o.values.values = vec!["subchartb.enabled=false".into()];
+        o.kube_version = Some("1.16.0".into());
+        let p = prepare(&o, &values::LocalFiles).unwrap();
+        assert_eq!(p.kube_version, "v1.16.0");
+        let paths: Vec<_> = p.request.charts.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["subchart", "subchart/charts/subcharta"]);
+        assert!(
+            p.request
+                .release
+                .contains(r#""Name":"rel","Namespace":"ns""#)
+        );
+    }
+}
