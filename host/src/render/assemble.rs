@@ -137,18 +137,32 @@ struct Head {
     annotations: BTreeMap<String, String>,
 }
 
-fn string_field(m: &whelm_template::value::Map, key: &str, field: &str) -> Result<String, String> {
-    match m.get(key) {
-        None | Some(Value::Nil) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.to_string()),
-        Some(v) => Err(format!(
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {field} of type string",
-            json_kind(&v)
+const DECODE: &str = "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal";
+
+/// A scalar as sigs.k8s.io/yaml turns it into a Go string field: strings as
+/// they are, booleans and numbers spelled out, null as empty. Lists and maps
+/// cannot become strings.
+fn scalar_string(v: &Value, field: &str) -> Result<String, String> {
+    match v {
+        Value::Nil => Ok(String::new()),
+        Value::String(s) => Ok(s.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Int(i) | Value::Int64(i) => Ok(i.to_string()),
+        Value::Float(f) => Ok(whelm_template::num::format_float(*f, 'g', -1)),
+        v => Err(format!(
+            "{DECODE} {} into Go struct field {field} of type string",
+            json_kind(v)
         )),
     }
 }
 
-/// Decodes a document into Helm's `SimpleHead` (kind and annotations).
+fn string_field(m: &whelm_template::value::Map, key: &str, field: &str) -> Result<String, String> {
+    m.get(key)
+        .map_or(Ok(String::new()), |v| scalar_string(&v, field))
+}
+
+/// Decodes a document into Helm's `SimpleHead` (kind and annotations), with
+/// the error texts helm 4.3.1 prints.
 fn head(doc: &str) -> Result<Head, String> {
     let v = whelm_template::yaml::load(doc).map_err(|e| e.to_string())?;
     let m = match v {
@@ -161,38 +175,29 @@ fn head(doc: &str) -> Result<Head, String> {
         Value::Map(m) => m,
         v => {
             return Err(format!(
-                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
+                "{DECODE} {} into Go value of type util.SimpleHead",
                 json_kind(&v)
             ));
         }
     };
-    string_field(&m, "apiVersion", "SimpleHead.apiVersion")?;
-    let kind = string_field(&m, "kind", "SimpleHead.kind")?;
+    string_field(&m, "apiVersion", ".apiVersion")?;
+    let kind = string_field(&m, "kind", ".kind")?;
     let mut annotations = BTreeMap::new();
     match m.get("metadata") {
         None | Some(Value::Nil) => {}
         Some(Value::Map(md)) => {
-            string_field(&md, "name", "SimpleHead.metadata.name")?;
+            string_field(&md, "name", ".metadata.name")?;
             match md.get("annotations") {
                 None | Some(Value::Nil) => {}
                 Some(Value::Map(a)) => {
                     for (k, v) in a.entries() {
-                        let s = match v {
-                            Value::Nil => String::new(),
-                            Value::String(s) => s.to_string(),
-                            v => {
-                                return Err(format!(
-                                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .metadata.annotations of type string",
-                                    json_kind(&v)
-                                ));
-                            }
-                        };
+                        let s = scalar_string(&v, &format!(".metadata.annotations.{k}"))?;
                         annotations.insert(k, s);
                     }
                 }
                 Some(v) => {
                     return Err(format!(
-                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
+                        "{DECODE} {} into Go struct field .metadata.annotations of type map[string]string",
                         json_kind(&v)
                     ));
                 }
@@ -200,7 +205,7 @@ fn head(doc: &str) -> Result<Head, String> {
         }
         Some(v) => {
             return Err(format!(
-                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type struct {{ Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }}",
+                "{DECODE} {} into Go struct field .metadata of type struct {{ Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }}",
                 json_kind(&v)
             ));
         }
@@ -584,5 +589,36 @@ mod corpus_tests {
             std::fs::read_to_string(root.join("cases/helm-object-order-default/expected.yaml"))
                 .unwrap();
         assert_eq!(out, want);
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::head;
+
+    // What helm 4.3.1 accepts and rejects in a manifest's head (checked with
+    // the real helm on the same documents).
+    #[test]
+    fn scalars_become_strings_and_collections_are_refused() {
+        let h = head("apiVersion: v1\nkind: 5\nmetadata:\n  name: 7\n  annotations:\n    a: true\n    b: 12\n    c: 1.5\n    d: null\n").unwrap();
+        assert_eq!(h.kind, "5");
+        let got: Vec<(&str, &str)> = h
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, [("a", "true"), ("b", "12"), ("c", "1.5"), ("d", "")]);
+        let e = head("kind: A\nmetadata:\n  annotations:\n    a: [x]\n")
+            .err()
+            .unwrap();
+        assert_eq!(
+            e,
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field .metadata.annotations.a of type string"
+        );
+        let e = head("apiVersion: {a: b}\nkind: A\n").err().unwrap();
+        assert!(
+            e.ends_with("cannot unmarshal object into Go struct field .apiVersion of type string"),
+            "{e}"
+        );
     }
 }

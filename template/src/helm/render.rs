@@ -34,6 +34,37 @@ pub struct RenderInput {
     pub capabilities: Value,
 }
 
+/// The data of each chart (Helm's `next` map in `recAllTpls`): `.Values`,
+/// `.Chart`, `.Release`, `.Capabilities`, `.Files`, and `.Subcharts` — the
+/// same data of each direct subchart, by name (the last path segment).
+fn chart_data(input: &RenderInput) -> Vec<Map> {
+    let data: Vec<Map> = input
+        .charts
+        .iter()
+        .map(|c| {
+            let d = Map::new();
+            d.insert("Values", c.values.clone());
+            d.insert("Chart", c.metadata.clone());
+            d.insert("Release", input.release.clone());
+            d.insert("Capabilities", input.capabilities.clone());
+            d.insert("Files", Value::Object(Rc::new(c.files.clone())));
+            d.insert("Subcharts", Value::Map(Map::new()));
+            d
+        })
+        .collect();
+    for (i, c) in input.charts.iter().enumerate() {
+        let Some((parent_path, name)) = c.path.rsplit_once("/charts/") else {
+            continue;
+        };
+        if let Some(pi) = input.charts.iter().position(|p| p.path == parent_path)
+            && let Some(Value::Map(subs)) = data[pi].get("Subcharts")
+        {
+            subs.insert(name, Value::Map(data[i].clone()));
+        }
+    }
+    data
+}
+
 /// Helm's template order: more path components first, then reverse
 /// lexical order (`sort.Reverse(byPathLen)`).
 fn parse_order(names: &mut [(String, usize)]) {
@@ -47,7 +78,17 @@ fn parse_order(names: &mut [(String, usize)]) {
 pub fn render(input: &RenderInput, engine: &mut Engine) -> Result<Vec<(String, String)>, Error> {
     let mut names: Vec<(String, usize)> = Vec::new();
     for (ci, c) in input.charts.iter().enumerate() {
+        // A library chart contributes only its partials (`_*.tpl`), as in Helm.
+        let library = c
+            .metadata
+            .as_map()
+            .and_then(|m| m.get("Type"))
+            .is_some_and(|t| t.as_str() == Some("library"));
         for (name, _) in &c.templates {
+            let base = name.rsplit('/').next().unwrap_or(name);
+            if library && !base.starts_with('_') {
+                continue;
+            }
             names.push((name.clone(), ci));
         }
     }
@@ -63,6 +104,7 @@ pub fn render(input: &RenderInput, engine: &mut Engine) -> Result<Vec<(String, S
     for (name, ci) in &names {
         engine.add_template(name, text_of(name, *ci))?;
     }
+    let data = chart_data(input);
     let mut out = Vec::new();
     for (name, ci) in &names {
         let base = name.rsplit('/').next().unwrap_or(name);
@@ -70,17 +112,13 @@ pub fn render(input: &RenderInput, engine: &mut Engine) -> Result<Vec<(String, S
             continue;
         }
         let chart = &input.charts[*ci];
-        let data = Map::new();
-        data.insert("Values", chart.values.clone());
-        data.insert("Chart", chart.metadata.clone());
-        data.insert("Release", input.release.clone());
-        data.insert("Capabilities", input.capabilities.clone());
-        data.insert("Files", Value::Object(Rc::new(chart.files.clone())));
+        // Each template gets its chart's data plus its own `.Template`.
+        let d = data[*ci].shallow_clone();
         let tmpl = Map::new();
         tmpl.insert("Name", Value::str(name));
         tmpl.insert("BasePath", Value::str(format!("{}/templates", chart.path)));
-        data.insert("Template", Value::Map(tmpl));
-        let rendered = engine.render(name, &Value::Map(data))?;
+        d.insert("Template", Value::Map(tmpl));
+        let rendered = engine.render(name, &Value::Map(d))?;
         out.push((name.clone(), rendered.replace("<no value>", "")));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));

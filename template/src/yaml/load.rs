@@ -281,7 +281,16 @@ impl<'a, 'b> Composer<'a, 'b> {
 /// Parse the documents of `text` (only the first when `all` is false, like
 /// yaml.v2's `Unmarshal`) and decode them.
 pub(crate) fn decode_docs(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
-    let text = if text.is_empty() { "\n" } else { text };
+    // libyaml-safer 0.3 panics on a block scalar that runs into the end of
+    // input without a line break (`a: |-\n  x` with no final newline);
+    // yaml.v2 reads that the same as with one, so add it.
+    let owned;
+    let text = if text.ends_with('\n') {
+        text
+    } else {
+        owned = format!("{text}\n");
+        &owned
+    };
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut bytes);

@@ -170,3 +170,14 @@ fn load_variants() {
     );
     assert_eq!(e.to_string(), e.message);
 }
+
+#[test]
+fn block_scalar_at_end_of_input_without_newline() {
+    // helm reads this ConfigMap (metrics-server's nanny config) fine.
+    let v = super::load("data:\n  conf: |-\n    a: 1\n    b: 2").unwrap();
+    let data = v.as_map().unwrap().get("data").unwrap();
+    assert_eq!(
+        data.as_map().unwrap().get("conf").unwrap().as_str(),
+        Some("a: 1\nb: 2")
+    );
+}
