@@ -1067,8 +1067,11 @@ pub fn parse_number(text: &str) -> Option<Number> {
         lower.parse::<i64>().ok()
     };
     let int = int.map(|i| if neg { -i } else { i });
-    let float = if lower.starts_with("0x") {
-        int.map(|i| i as f64)
+    let float = if let Some(h) = lower.strip_prefix("0x") {
+        match int {
+            Some(i) => Some(i as f64),
+            None => hex_float(h).map(|f| if neg { -f } else { f }),
+        }
     } else {
         lower.parse::<f64>().ok().map(|f| if neg { -f } else { f })
     };
@@ -1087,6 +1090,23 @@ pub fn parse_number(text: &str) -> Option<Number> {
         float,
         is_char: false,
     })
+}
+
+/// A hexadecimal float body like `1p60` or `1.8p-3` (after `0x`).
+fn hex_float(h: &str) -> Option<f64> {
+    let (mant, exp) = h.split_once('p')?;
+    let exp: i32 = exp.parse().ok()?;
+    let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut v = 0f64;
+    for c in int_part.chars() {
+        v = v * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac_part.chars() {
+        v += f64::from(c.to_digit(16)?) * scale;
+        scale /= 16.0;
+    }
+    Some(v * 2f64.powi(exp))
 }
 
 /// The result of parsing one file: its main tree and its `define`s.
@@ -1135,4 +1155,21 @@ pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<P
 pub fn location(tree: &Tree, pos: usize) -> String {
     let (line, col) = line_col(&tree.source, pos);
     format!("{}:{line}:{col}", tree.parse_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    #[test]
+    fn number_literals_follow_go_constants() {
+        let n = parse_number("0x1p60").unwrap();
+        assert_eq!(n.float, Some(1152921504606846976.0));
+        assert_eq!(parse_number("0x10").unwrap().int, Some(16));
+        assert_eq!(parse_number("0o17").unwrap().int, Some(15));
+        assert_eq!(parse_number("1_000").unwrap().int, Some(1000));
+        assert_eq!(parse_number("1.5").unwrap().int, None);
+        assert_eq!(parse_number("-0x1.8p1").unwrap().float, Some(-3.0));
+        assert!(parse_number("12abc").is_none());
+    }
 }

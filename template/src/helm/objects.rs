@@ -230,6 +230,39 @@ impl Object for KubeVersion {
     }
 }
 
+/// `.Capabilities.HelmVersion`: a Go struct whose fields (`.Version`, …)
+/// templates read, and whose JSON form (`toJson`) uses its lower-case tags.
+#[derive(Debug, Clone)]
+pub struct HelmVersion(pub Map);
+
+const HELM_VERSION_FIELDS: &[(&str, &str)] = &[
+    ("Version", "version"),
+    ("GitCommit", "git_commit"),
+    ("GitTreeState", "git_tree_state"),
+    ("GoVersion", "go_version"),
+    ("KubeClientVersion", "kube_client_version"),
+];
+
+impl Object for HelmVersion {
+    fn type_name(&self) -> &str {
+        "common.VersionInfo"
+    }
+    fn field(&self, name: &str) -> Option<Result<Value, String>> {
+        let (_, tag) = HELM_VERSION_FIELDS.iter().find(|(f, _)| *f == name)?;
+        Some(Ok(self.0.get(tag).unwrap_or_else(|| Value::str(""))))
+    }
+    fn display(&self) -> String {
+        let parts: Vec<String> = HELM_VERSION_FIELDS
+            .iter()
+            .map(|(_, tag)| self.0.get(tag).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+            .collect();
+        format!("{{{}}}", parts.join(" "))
+    }
+    fn as_data(&self) -> Option<Value> {
+        Some(Value::Map(self.0.clone()))
+    }
+}
+
 /// `.Capabilities` as a Go struct: a map with Go field names.
 pub fn capabilities(kube: KubeVersion, api_versions: Vec<String>, helm_version: Value) -> Value {
     let m = Map::new();
@@ -238,7 +271,11 @@ pub fn capabilities(kube: KubeVersion, api_versions: Vec<String>, helm_version: 
         "APIVersions",
         Value::Object(Rc::new(ApiVersions(Rc::new(api_versions)))),
     );
-    m.insert("HelmVersion", helm_version);
+    let hv = match helm_version {
+        Value::Map(m) => Value::Object(Rc::new(HelmVersion(m))),
+        other => other,
+    };
+    m.insert("HelmVersion", hv);
     Value::Map(m)
 }
 
