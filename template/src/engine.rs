@@ -381,13 +381,7 @@ impl<'e> State<'e> {
         else_list: Option<&[Node]>,
     ) -> R<Flow> {
         // The pipeline itself, without its declarations (they are per element).
-        let bare = Pipe {
-            pos: pipe.pos,
-            decl: vec![],
-            is_assign: false,
-            cmds: pipe.cmds.clone(),
-        };
-        let val = self.eval_pipeline(dot, &bare)?;
+        let val = self.eval_cmds(dot, &pipe.cmds)?;
         let val = match &val {
             Value::Object(o) => o.as_data().unwrap_or(Value::Nil),
             v => v.clone(),
@@ -479,12 +473,16 @@ impl<'e> State<'e> {
         Ok(())
     }
 
-    fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> R<Value> {
+    fn eval_cmds(&mut self, dot: &Value, cmds: &[Command]) -> R<Value> {
         let mut value: Option<Value> = None;
-        for cmd in &pipe.cmds {
+        for cmd in cmds {
             value = Some(self.eval_command(dot, cmd, value)?);
         }
-        let v = value.unwrap_or(Value::Nil);
+        Ok(value.unwrap_or(Value::Nil))
+    }
+
+    fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> R<Value> {
+        let v = self.eval_cmds(dot, &pipe.cmds)?;
         for i in 0..pipe.decl.len() {
             self.declare(pipe, i, v.clone());
         }
@@ -504,17 +502,17 @@ impl<'e> State<'e> {
 
     fn eval_command(&mut self, dot: &Value, cmd: &Command, final_: Option<Value>) -> R<Value> {
         let first = &cmd.args[0];
+        let text = || cmd.arg_text[0].to_string();
         match first {
             Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
                 NilKind::Silent,
                 fs,
-                cmd,
-                1,
+                &cmd.args[1..],
                 final_,
                 cmd.pos,
-                &cmd.arg_text[0],
+                &text,
             ),
             Operand::Chain(base, fs) => {
                 let v = self.eval_operand_value(dot, base, cmd.pos)?;
@@ -523,11 +521,10 @@ impl<'e> State<'e> {
                     v,
                     NilKind::Silent,
                     fs,
-                    cmd,
-                    1,
+                    &cmd.args[1..],
                     final_,
                     cmd.pos,
-                    &cmd.arg_text[0],
+                    &text,
                 )
             }
             Operand::Variable(name, fs) => {
@@ -541,11 +538,10 @@ impl<'e> State<'e> {
                     v,
                     NilKind::Silent,
                     fs,
-                    cmd,
-                    1,
+                    &cmd.args[1..],
                     final_,
                     cmd.pos,
-                    &cmd.arg_text[0],
+                    &text,
                 )
             }
             Operand::Ident(name) => self.eval_function(dot, name, cmd, final_),
@@ -593,71 +589,30 @@ impl<'e> State<'e> {
                 };
                 self.eval_function(dot, name, &cmd, None)
             }
-            Operand::Field(fs) => {
-                let cmd = Command {
-                    pos,
-                    args: vec![op.clone()],
-                    text: Rc::from(field_text("", fs)),
-                    arg_text: vec![],
-                    arg_pos: vec![],
-                };
-                self.eval_field_chain(
-                    dot,
-                    dot.clone(),
-                    NilKind::Silent,
-                    fs,
-                    &cmd,
-                    usize::MAX,
-                    None,
-                    pos,
-                    &field_text("", fs),
-                )
-            }
+            Operand::Field(fs) => self.eval_field_chain(
+                dot,
+                dot.clone(),
+                NilKind::Silent,
+                fs,
+                &[],
+                None,
+                pos,
+                &|| field_text("", fs),
+            ),
             Operand::Variable(name, fs) => {
                 let v = self.var(name, pos)?;
                 if fs.is_empty() {
                     return Ok(v);
                 }
-                let cmd = Command {
-                    pos,
-                    args: vec![op.clone()],
-                    text: Rc::from(field_text(name, fs)),
-                    arg_text: vec![],
-                    arg_pos: vec![],
-                };
-                self.eval_field_chain(
-                    dot,
-                    v,
-                    NilKind::Silent,
-                    fs,
-                    &cmd,
-                    usize::MAX,
-                    None,
-                    pos,
-                    &field_text(name, fs),
-                )
+                self.eval_field_chain(dot, v, NilKind::Silent, fs, &[], None, pos, &|| {
+                    field_text(name, fs)
+                })
             }
             Operand::Chain(base, fs) => {
                 let v = self.eval_operand_value(dot, base, pos)?;
-                let text = format!("({}){}", "…", field_text("", fs));
-                let cmd = Command {
-                    pos,
-                    args: vec![op.clone()],
-                    text: Rc::from(text.as_str()),
-                    arg_text: vec![],
-                    arg_pos: vec![],
-                };
-                self.eval_field_chain(
-                    dot,
-                    v,
-                    NilKind::Silent,
-                    fs,
-                    &cmd,
-                    usize::MAX,
-                    None,
-                    pos,
-                    &text,
-                )
+                self.eval_field_chain(dot, v, NilKind::Silent, fs, &[], None, pos, &|| {
+                    format!("(…){}", field_text("", fs))
+                })
             }
             Operand::String(s) => Ok(Value::String(s.clone())),
             Operand::Number(n) => Ok(ideal(n)),
@@ -666,8 +621,8 @@ impl<'e> State<'e> {
         }
     }
 
-    /// `.a.b.c` on `receiver`. For the last field, arguments are
-    /// `cmd.args[args_from..]` plus `final_` (a method call).
+    /// `.a.b.c` on `receiver`. The last field gets `call_args` plus
+    /// `final_` (a method call).
     #[allow(clippy::too_many_arguments)]
     fn eval_field_chain(
         &mut self,
@@ -675,20 +630,15 @@ impl<'e> State<'e> {
         mut receiver: Value,
         mut nil_kind: NilKind,
         fields: &[Field],
-        cmd: &Command,
-        args_from: usize,
+        call_args: &[Operand],
         final_: Option<Value>,
         pos: usize,
-        node_text: &str,
+        node_text: &dyn Fn() -> String,
     ) -> R<Value> {
         let n = fields.len();
         for (i, (f, _)) in fields.iter().enumerate() {
             let last = i + 1 == n;
-            let args: &[Operand] = if last && args_from < cmd.args.len() {
-                &cmd.args[args_from..]
-            } else {
-                &[]
-            };
+            let args: &[Operand] = if last { call_args } else { &[] };
             let fin = if last { final_.clone() } else { None };
             // Go reports a failing field at the field that produced its receiver.
             let at = if i == 0 { pos } else { fields[i - 1].1 };
@@ -708,7 +658,7 @@ impl<'e> State<'e> {
         args: &[Operand],
         final_: Option<Value>,
         pos: usize,
-        node_text: &str,
+        node_text: &dyn Fn() -> String,
     ) -> R<Value> {
         let has_args = !args.is_empty() || final_.is_some();
         match &receiver {
@@ -716,7 +666,7 @@ impl<'e> State<'e> {
                 NilKind::Silent => Ok(Value::Nil),
                 NilKind::Error => Err(self.error(
                     pos,
-                    node_text,
+                    &node_text(),
                     format!("nil pointer evaluating interface {{}}.{name}"),
                 )),
             },
@@ -724,7 +674,7 @@ impl<'e> State<'e> {
                 if has_args {
                     return Err(self.error(
                         pos,
-                        node_text,
+                        &node_text(),
                         format!("{name} is not a method but has arguments"),
                     ));
                 }
@@ -746,21 +696,21 @@ impl<'e> State<'e> {
                     match o.call(name, &vals) {
                         Some(Ok(v)) => Ok(v),
                         Some(Err(e)) => {
-                            Err(self.error(pos, node_text, format!("error calling {name}: {e}")))
+                            Err(self.error(pos, &node_text(), format!("error calling {name}: {e}")))
                         }
                         None => Err(self.error(
                             pos,
-                            node_text,
+                            &node_text(),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         )),
                     }
                 } else {
                     match o.field(name) {
                         Some(Ok(v)) => Ok(v),
-                        Some(Err(e)) => Err(self.error(pos, node_text, e)),
+                        Some(Err(e)) => Err(self.error(pos, &node_text(), e)),
                         None => Err(self.error(
                             pos,
-                            node_text,
+                            &node_text(),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         )),
                     }
@@ -774,7 +724,7 @@ impl<'e> State<'e> {
                 };
                 Err(self.error(
                     pos,
-                    node_text,
+                    &node_text(),
                     format!("can't evaluate field {name} in type {ty}"),
                 ))
             }

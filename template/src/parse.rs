@@ -230,12 +230,13 @@ impl<'a> Parser<'a> {
     /// marker). Returns tokens and sets `cursor` after `}}`.
     fn lex_action(&mut self, start: usize) -> PResult<Lexed> {
         let b = self.src.as_bytes();
-        let opened = line_of(self.src, start);
         let mut i = start;
         let mut toks = Vec::new();
         let mut paren = 0i32;
         loop {
             if i >= b.len() {
+                // Only computed on failure: counting lines per action is quadratic.
+                let opened = line_of(self.src, start);
                 return self.err(
                     i,
                     format!("unclosed action started at {}:{opened}", self.name),

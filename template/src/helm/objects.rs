@@ -254,7 +254,12 @@ impl Object for HelmVersion {
     fn display(&self) -> String {
         let parts: Vec<String> = HELM_VERSION_FIELDS
             .iter()
-            .map(|(_, tag)| self.0.get(tag).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+            .map(|(_, tag)| {
+                self.0
+                    .get(tag)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            })
             .collect();
         format!("{{{}}}", parts.join(" "))
     }

@@ -283,14 +283,27 @@ impl<'a, 'b> Composer<'a, 'b> {
 pub(crate) fn decode_docs(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
     // libyaml-safer 0.3 panics on a block scalar that runs into the end of
     // input without a line break (`a: |-\n  x` with no final newline);
-    // yaml.v2 reads that the same as with one, so add it.
-    let owned;
-    let text = if text.ends_with('\n') {
-        text
-    } else {
-        owned = format!("{text}\n");
-        &owned
-    };
+    // yaml.v2 reads that the same as with one, so add it — and keep error
+    // lines pointing into the text as given.
+    if text.is_empty() || text.ends_with('\n') {
+        return decode_docs_terminated(text, all);
+    }
+    let last_line = text.matches('\n').count() + 1;
+    decode_docs_terminated(&format!("{text}\n"), all).map_err(|mut e| {
+        let past = format!("line {}:", last_line + 1);
+        if e.line == last_line + 1 || e.message.contains(&format!("yaml: {past}")) {
+            e.line = last_line;
+            e.message = e.message.replacen(
+                &format!("yaml: {past}"),
+                &format!("yaml: line {last_line}:"),
+                1,
+            );
+        }
+        e
+    })
+}
+
+fn decode_docs_terminated(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut bytes);
