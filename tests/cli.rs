@@ -139,8 +139,15 @@ fn builtin_labels_plugin_is_listed_and_runs() {
     );
     let json: serde_json::Value =
         serde_json::from_str(&ok(env.run(&["plugin", "list", "-o", "json"]))).unwrap();
-    assert_eq!(json[0]["name"], "labels");
-    assert!(json[0]["digest"].as_str().unwrap().starts_with("sha256:"));
+    let names: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["gotemplate", "labels"]);
+    assert!(json[1]["digest"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(json[0]["roles"][0], "renderer");
     let out = ok(env.run_with_stdin(
         &["plugin", "run", "labels", "--arg", "team=core"],
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
