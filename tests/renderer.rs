@@ -93,3 +93,28 @@ fn template_errors_come_back_helm_shaped() {
         "{text}"
     );
 }
+
+#[test]
+fn include_recursion_stops_at_helms_limit_not_the_stack() {
+    // helm 4.3.1 ends the same chart with this message after 1000 nested includes.
+    let (host, _tmp) = host();
+    let p = host.prepare("gotemplate", Role::Renderer).unwrap();
+    let mut req = request("x: {{ include \"r\" . }}\n", "{}");
+    req.charts[0].templates[0] = file(
+        "c/templates/_h.tpl",
+        "{{- define \"r\" -}}{{ include \"r\" . }}{{- end -}}",
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let err = rt
+        .block_on(host.runtime().render(&p, &Default::default(), &req))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("error calling include: rendering template has a nested reference name: r: unable to execute template"),
+        "{}",
+        &err[err.len().saturating_sub(300)..]
+    );
+}

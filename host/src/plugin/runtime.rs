@@ -189,7 +189,8 @@ impl Runtime {
         cfg.wasm_component_model(true)
             .consume_fuel(true)
             .epoch_interruption(true)
-            .max_wasm_stack(1 << 20);
+            .max_wasm_stack(8 << 20)
+            .async_stack_size(16 << 20);
         let engine = Engine::new(&cfg)?;
         let weak = engine.weak();
         std::thread::Builder::new()
