@@ -76,12 +76,16 @@ impl Error {
         }
     }
 
+    /// Helm 4 unfolds a chain of template errors, but prints the whole error
+    /// flat when a function failed with an error of its own (`error calling
+    /// len: …`, `error calling tpl: …`); `include`'s inner template errors
+    /// unfold.
     fn embeds_template_error(&self) -> bool {
         match self {
-            Error::Exec { message, cause, .. } => {
-                message.contains("template: ")
-                    || cause.as_ref().is_some_and(|c| c.embeds_template_error())
-            }
+            Error::Exec { message, cause, .. } => match cause {
+                Some(c) => c.embeds_template_error(),
+                None => message.starts_with("error calling "),
+            },
             _ => false,
         }
     }
@@ -398,6 +402,14 @@ impl<'e> State<'e> {
                 .map(|(k, v)| (Value::from(k), v))
                 .collect(),
             Value::Int(n) | Value::Int64(n) => {
+                if pipe.decl.len() > 1 {
+                    let (at, text) = range_node(pipe, pos);
+                    return Err(self.error(
+                        at,
+                        &text,
+                        format!("can't use {n} to iterate over more than one variable"),
+                    ));
+                }
                 if *n < 0 {
                     return Ok(Flow::Normal);
                 }
@@ -405,9 +417,10 @@ impl<'e> State<'e> {
             }
             Value::Nil => Vec::new(),
             Value::Bool(_) | Value::Float(_) | Value::String(_) | Value::Object(_) => {
+                let (at, text) = range_node(pipe, pos);
                 return Err(self.error(
-                    pos,
-                    &cmd_text(pipe),
+                    at,
+                    &text,
                     format!("range can't iterate over {}", sprint(&val)),
                 ));
             }
@@ -493,7 +506,7 @@ impl<'e> State<'e> {
         if cmd.args.len() > 1 || final_.is_some() {
             return Err(self.error(
                 cmd.pos,
-                &cmd.text,
+                &cmd.arg_text[0],
                 format!("can't give argument to non-function {}", cmd.arg_text[0]),
             ));
         }
@@ -511,7 +524,7 @@ impl<'e> State<'e> {
                 fs,
                 &cmd.args[1..],
                 final_,
-                cmd.pos,
+                field_pos(fs, cmd.pos),
                 &text,
             ),
             Operand::Chain(base, fs) => {
@@ -523,7 +536,7 @@ impl<'e> State<'e> {
                     fs,
                     &cmd.args[1..],
                     final_,
-                    cmd.pos,
+                    chain_pos(fs, cmd.pos),
                     &text,
                 )
             }
@@ -540,7 +553,7 @@ impl<'e> State<'e> {
                     fs,
                     &cmd.args[1..],
                     final_,
-                    cmd.pos,
+                    chain_pos(fs, cmd.pos),
                     &text,
                 )
             }
@@ -596,7 +609,7 @@ impl<'e> State<'e> {
                 fs,
                 &[],
                 None,
-                pos,
+                field_pos(fs, pos),
                 &|| field_text("", fs),
             ),
             Operand::Variable(name, fs) => {
@@ -604,15 +617,29 @@ impl<'e> State<'e> {
                 if fs.is_empty() {
                     return Ok(v);
                 }
-                self.eval_field_chain(dot, v, NilKind::Silent, fs, &[], None, pos, &|| {
-                    field_text(name, fs)
-                })
+                self.eval_field_chain(
+                    dot,
+                    v,
+                    NilKind::Silent,
+                    fs,
+                    &[],
+                    None,
+                    chain_pos(fs, pos),
+                    &|| field_text(name, fs),
+                )
             }
             Operand::Chain(base, fs) => {
                 let v = self.eval_operand_value(dot, base, pos)?;
-                self.eval_field_chain(dot, v, NilKind::Silent, fs, &[], None, pos, &|| {
-                    format!("(…){}", field_text("", fs))
-                })
+                self.eval_field_chain(
+                    dot,
+                    v,
+                    NilKind::Silent,
+                    fs,
+                    &[],
+                    None,
+                    chain_pos(fs, pos),
+                    &|| format!("(…){}", field_text("", fs)),
+                )
             }
             Operand::String(s) => Ok(Value::String(s.clone())),
             Operand::Number(n) => Ok(ideal(n)),
@@ -640,9 +667,7 @@ impl<'e> State<'e> {
             let last = i + 1 == n;
             let args: &[Operand] = if last { call_args } else { &[] };
             let fin = if last { final_.clone() } else { None };
-            // Go reports a failing field at the field that produced its receiver.
-            let at = if i == 0 { pos } else { fields[i - 1].1 };
-            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, at, node_text)?;
+            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node_text)?;
             nil_kind = NilKind::Error;
         }
         Ok(receiver)
@@ -907,7 +932,7 @@ impl<'e> State<'e> {
             if given < fixed {
                 return Err(self.error(
                     cmd.pos,
-                    &cmd.text,
+                    &cmd.arg_text[0],
                     format!(
                         "wrong number of args for {}: want at least {fixed} got {given}",
                         spec.name
@@ -917,7 +942,7 @@ impl<'e> State<'e> {
         } else if given != fixed {
             return Err(self.error(
                 cmd.pos,
-                &cmd.text,
+                &cmd.arg_text[0],
                 format!(
                     "wrong number of args for {}: want {fixed} got {given}",
                     spec.name
@@ -982,7 +1007,7 @@ impl<'e> State<'e> {
             if args.len() != n {
                 return Err(self.error(
                     cmd.pos,
-                    &cmd.text,
+                    &cmd.arg_text[0],
                     format!(
                         "wrong number of args for {name}: want {n} got {}",
                         args.len()
@@ -1172,9 +1197,9 @@ impl<'e> State<'e> {
                     _ => o != Less,
                 }))
             }
-            "html" => Ok(Value::from(html_escape(&gofmt::sprint_all(args)))),
-            "js" => Ok(Value::from(js_escape(&gofmt::sprint_all(args)))),
-            "urlquery" => Ok(Value::from(query_escape(&gofmt::sprint_all(args)))),
+            "html" => Ok(Value::from(html_escape(&escaper_text(args)))),
+            "js" => Ok(Value::from(js_escape(&escaper_text(args)))),
+            "urlquery" => Ok(Value::from(query_escape(&escaper_text(args)))),
             "call" => Err(self.call_error(cmd, "call", "call of non-function")),
             "include" => self.include(cmd, args),
             "tpl" => self.tpl(cmd, args),
@@ -1370,12 +1395,20 @@ fn basic_kind(v: &Value) -> Kind {
     }
 }
 
+fn incompatible(a: &Value, b: &Value) -> String {
+    format!(
+        "incompatible types for comparison: {} and {}",
+        a.type_name(),
+        b.type_name()
+    )
+}
+
 /// Go's template `eq` for two operands.
 fn compare_eq(a: &Value, b: &Value) -> Result<bool, String> {
     let (ka, kb) = (basic_kind(a), basic_kind(b));
     if ka != kb {
         if ka != Kind::Invalid && kb != Kind::Invalid {
-            return Err("incompatible types for comparison".into());
+            return Err(incompatible(a, b));
         }
         return Ok(false);
     }
@@ -1406,8 +1439,11 @@ fn compare_eq(a: &Value, b: &Value) -> Result<bool, String> {
 
 fn compare_order(a: &Value, b: &Value) -> Result<std::cmp::Ordering, String> {
     let (ka, kb) = (basic_kind(a), basic_kind(b));
+    if ka == Kind::Invalid || kb == Kind::Invalid {
+        return Err("invalid type for comparison".into());
+    }
     if ka != kb {
-        return Err("incompatible types for comparison".into());
+        return Err(incompatible(a, b));
     }
     match (a, b) {
         (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => Ok(x.cmp(y)),
@@ -1416,6 +1452,14 @@ fn compare_order(a: &Value, b: &Value) -> Result<std::cmp::Ordering, String> {
             .ok_or_else(|| "incompatible types for comparison".into()),
         (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
         _ => Err("invalid type for comparison".into()),
+    }
+}
+
+/// Go's `evalArgs` for the escapers: a missing value prints as `<no value>`.
+fn escaper_text(args: &[Value]) -> String {
+    match args {
+        [Value::Nil] => "<no value>".into(),
+        _ => gofmt::sprint_all(args),
     }
 }
 
@@ -1479,6 +1523,17 @@ fn short_kind(p: Param) -> &'static str {
     }
 }
 
+/// Where Go positions a field chain `.a.b.c`: at its second field when it
+/// has one (the parser builds the node from the chain that starts there).
+fn field_pos(fields: &[Field], fallback: usize) -> usize {
+    fields.get(1).or(fields.first()).map_or(fallback, |f| f.1)
+}
+
+/// Where Go positions `$x.a.b` or `(pipe).a.b`: at the first field.
+fn chain_pos(fields: &[Field], fallback: usize) -> usize {
+    fields.first().map_or(fallback, |f| f.1)
+}
+
 fn field_text(base: &str, fields: &[Field]) -> String {
     let mut s = base.to_string();
     for (f, _) in fields {
@@ -1488,12 +1543,19 @@ fn field_text(base: &str, fields: &[Field]) -> String {
     s
 }
 
-fn cmd_text(pipe: &Pipe) -> String {
-    pipe.cmds
-        .iter()
-        .map(|c| c.text.to_string())
-        .collect::<Vec<_>>()
-        .join(" | ")
+/// Where Go reports a range error: at the pipeline's last command's operand.
+fn range_node(pipe: &Pipe, fallback: usize) -> (usize, String) {
+    match pipe.cmds.last() {
+        Some(c) => {
+            let at = match c.args.first() {
+                Some(Operand::Field(fs)) => field_pos(fs, c.pos),
+                Some(Operand::Variable(_, fs) | Operand::Chain(_, fs)) => chain_pos(fs, c.pos),
+                _ => c.arg_pos.first().copied().unwrap_or(c.pos),
+            };
+            (at, c.text.to_string())
+        }
+        None => (fallback, String::new()),
+    }
 }
 
 /// Collapses runs of whitespace outside quotes (Go prints nodes re-formatted).

@@ -142,11 +142,12 @@ fn fmt_one(spec: &Spec, verb: char, v: &Value) -> String {
         'v' => match v {
             Value::Int(i) | Value::Int64(i) => fmt_int(spec, 'd', *i),
             Value::Float(f) => fmt_float(spec, 'g', *f),
-            Value::String(s) => pad(spec, truncate(s, spec.prec), false),
+            Value::String(s) => pad(spec, truncate(s, spec.prec), true),
             _ => pad(spec, sprint(v), false),
         },
         's' => match v {
-            Value::String(s) => pad(spec, truncate(s, spec.prec), false),
+            // Go pads strings with zeros too when asked (`%05s`).
+            Value::String(s) => pad(spec, truncate(s, spec.prec), true),
             Value::Bool(_) | Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Nil => {
                 bad_verb('s', v)
             }

@@ -236,6 +236,9 @@ impl<'a> Parser<'a> {
         loop {
             if i >= b.len() {
                 // Only computed on failure: counting lines per action is quadratic.
+                if !self.src[start..].contains('\n') {
+                    return self.err(i, "unclosed action");
+                }
                 let opened = line_of(self.src, start);
                 return self.err(
                     i,
