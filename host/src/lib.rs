@@ -5,8 +5,10 @@
 //! - [`action`]: one module per verb.
 //! - [`plugin`]: the plugin host (manifests, policy, sandbox, cache, runtime).
 //! - [`settings`]: environment and global flags.
+//! - [`storage`]: Helm-compatible release storage (drivers, codec, lock, recovery).
 
 pub mod action;
 pub mod cli;
 pub mod plugin;
 pub mod settings;
+pub mod storage;
