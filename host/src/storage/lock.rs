@@ -387,7 +387,7 @@ impl Renewer {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
     use async_trait::async_trait;
@@ -530,7 +530,7 @@ mod tests {
 
     /// Crash an upgrade after every number of writes; the next command must read the history,
     /// recover, and upgrade.
-    async fn crash_at_every_step(make: impl Fn() -> Arc<dyn Driver>, big: bool) {
+    pub(crate) async fn crash_at_every_step(make: impl AsyncFn() -> Arc<dyn Driver>, big: bool) {
         let manifest = |tag: &str| {
             if big {
                 format!("# {tag}\n{}", noise(1_500_000))
@@ -540,7 +540,7 @@ mod tests {
         };
         let mut steps_seen = 0;
         for budget in 0.. {
-            let world = World::new(make());
+            let world = World::new(make().await);
             upgrade(&world.storage(usize::MAX), "first", &manifest("v1")).await.unwrap();
             let crashed = upgrade(&world.storage(budget), "crasher", &manifest("v2")).await;
             if crashed.is_ok() {
@@ -577,18 +577,21 @@ mod tests {
 
     #[tokio::test]
     async fn crash_at_every_step_memory() {
-        crash_at_every_step(|| Arc::new(Memory::new("prod")), false).await;
+        crash_at_every_step(async || Arc::new(Memory::new("prod")) as Arc<dyn Driver>, false).await;
     }
 
     #[tokio::test]
     async fn crash_at_every_step_secrets() {
-        crash_at_every_step(|| Arc::new(KubeDriver::secrets(Arc::new(FakeKube::new()))), false).await;
+        crash_at_every_step(
+            async || Arc::new(KubeDriver::secrets(Arc::new(FakeKube::new()))) as Arc<dyn Driver>,
+            false,
+        ).await;
     }
 
     #[tokio::test]
     async fn crash_at_every_step_chunked_configmaps() {
         crash_at_every_step(
-            || Arc::new(KubeDriver::config_maps(Arc::new(FakeKube::new()))),
+            async || Arc::new(KubeDriver::config_maps(Arc::new(FakeKube::new()))) as Arc<dyn Driver>,
             true,
         )
         .await;
