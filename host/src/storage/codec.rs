@@ -166,7 +166,11 @@ pub(crate) mod tests {
         let rel: Release = serde_json::from_str(HELM4_RELEASE_JSON).unwrap();
         assert_eq!(rel.status(), Status::Deployed);
         assert_eq!(rel.version, 4);
-        assert!(rel.extra.is_empty(), "unexpected unknown fields: {:?}", rel.extra);
+        assert!(
+            rel.extra.is_empty(),
+            "unexpected unknown fields: {:?}",
+            rel.extra
+        );
         let chart = rel.chart.as_ref().unwrap();
         assert_eq!(
             chart.templates.as_ref().unwrap()[0].data.as_deref(),
@@ -183,7 +187,10 @@ pub(crate) mod tests {
         let enc = encode(&rel).unwrap();
         let raw = STANDARD.decode(&enc).unwrap();
         assert_eq!(&raw[..3], &GZIP_MAGIC, "stored form is gzip");
-        assert_eq!(raw[8], 2, "gzip header says best compression, as Go writes it");
+        assert_eq!(
+            raw[8], 2,
+            "gzip header says best compression, as Go writes it"
+        );
         assert_eq!(decode(&enc, "k").unwrap(), rel);
     }
 
@@ -209,7 +216,9 @@ pub(crate) mod tests {
         assert!(e.to_string().contains("sh.helm.release.v1.a.v1"), "{e}");
         let e = decode(&STANDARD.encode("{not json"), "obj-x").unwrap_err();
         assert!(e.to_string().contains("obj-x"), "{e}");
-        let mut gz = STANDARD.decode(encode(&Release::default()).unwrap()).unwrap();
+        let mut gz = STANDARD
+            .decode(encode(&Release::default()).unwrap())
+            .unwrap();
         gz.truncate(12);
         let e = decode(&STANDARD.encode(gz), "obj-y").unwrap_err();
         assert!(matches!(e, CodecError::Gzip { .. }), "{e}");

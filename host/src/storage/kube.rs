@@ -218,11 +218,18 @@ impl KubeDriver {
     }
 
     /// Writes `rel` under `key`: as Helm does, or as chunks + stub when it is too big.
-    async fn write(&self, key: &str, rel: &Release, labels: &Labels, create: bool) -> Result<(), StorageError> {
+    async fn write(
+        &self,
+        key: &str,
+        rel: &Release,
+        labels: &Labels,
+        create: bool,
+    ) -> Result<(), StorageError> {
         let op = if create { "create" } else { "update" };
         let encoded = codec::encode(rel)?;
         if encoded.len() <= CHUNK_THRESHOLD {
-            self.put(op, self.object(key, labels, &encoded), create).await?;
+            self.put(op, self.object(key, labels, &encoded), create)
+                .await?;
             if !create {
                 self.remove_chunks(&rel.name, rel.version, None).await?;
             }
@@ -241,7 +248,11 @@ impl KubeDriver {
                 (CHUNK_WRITTEN.to_string(), now.clone()),
             ]);
             // Same name ⇒ same digest ⇒ same content: an existing chunk is already right.
-            match self.api.create(self.kind, self.object(&cname, &clabels, piece)).await {
+            match self
+                .api
+                .create(self.kind, self.object(&cname, &clabels, piece))
+                .await
+            {
                 Ok(()) | Err(KubeError::AlreadyExists) => {}
                 Err(e) => return Err(self.backend(op, e)),
             }
@@ -249,7 +260,10 @@ impl KubeDriver {
         let stub = stub_of(rel, pieces.len(), &digest);
         let stub_obj = self.object(key, labels, &codec::encode(&stub)?);
         match self.put(op, stub_obj, create).await {
-            Ok(()) => self.remove_chunks(&rel.name, rel.version, Some(&digest)).await,
+            Ok(()) => {
+                self.remove_chunks(&rel.name, rel.version, Some(&digest))
+                    .await
+            }
             Err(StorageError::Exists) => {
                 // Lost a create race: drop our chunks unless the winner wrote the same ones.
                 let winner = self.api.get(self.kind, key).await.ok();
@@ -258,7 +272,10 @@ impl KubeDriver {
                     .and_then(|r| chunk_marker(&r));
                 if theirs.map(|(_, d)| d) != Some(digest.clone()) {
                     for i in 1..=pieces.len() {
-                        let _ = self.api.delete(self.kind, &chunk_name(key, i, &digest)).await;
+                        let _ = self
+                            .api
+                            .delete(self.kind, &chunk_name(key, i, &digest))
+                            .await;
                     }
                 }
                 Err(StorageError::Exists)
@@ -277,12 +294,21 @@ impl KubeDriver {
     }
 
     /// Deletes the chunks of revision `version` of `name`, except those of digest `keep`.
-    async fn remove_chunks(&self, name: &str, version: i64, keep: Option<&str>) -> Result<(), StorageError> {
+    async fn remove_chunks(
+        &self,
+        name: &str,
+        version: i64,
+        keep: Option<&str>,
+    ) -> Result<(), StorageError> {
         let sel = Labels::from([
             (CHUNK_OF.to_string(), name.to_string()),
             (CHUNK_VERSION.to_string(), version.to_string()),
         ]);
-        let chunks = self.api.list(self.kind, &sel).await.map_err(|e| self.backend("list", e))?;
+        let chunks = self
+            .api
+            .list(self.kind, &sel)
+            .await
+            .map_err(|e| self.backend("list", e))?;
         for c in chunks {
             if keep.is_some() && label(&c, CHUNK_DIGEST) == keep {
                 continue;
@@ -318,7 +344,11 @@ impl Driver for KubeDriver {
     }
 
     async fn get(&self, key: &str) -> Result<Release, StorageError> {
-        let obj = self.api.get(self.kind, key).await.map_err(|e| self.backend("get", e))?;
+        let obj = self
+            .api
+            .get(self.kind, key)
+            .await
+            .map_err(|e| self.backend("get", e))?;
         let mut rel = self.decode(&obj).await?;
         rel.labels = custom_labels(&labels_of(&obj));
         Ok(rel)
@@ -326,7 +356,11 @@ impl Driver for KubeDriver {
 
     async fn list(&self, filter: &Filter) -> Result<Vec<Release>, StorageError> {
         let sel = Labels::from([("owner".to_string(), "helm".to_string())]);
-        let items = self.api.list(self.kind, &sel).await.map_err(|e| self.backend("list", e))?;
+        let items = self
+            .api
+            .list(self.kind, &sel)
+            .await
+            .map_err(|e| self.backend("list", e))?;
         Ok(self.decode_all(items, Some(filter)).await)
     }
 
@@ -334,7 +368,11 @@ impl Driver for KubeDriver {
         for v in labels.values() {
             validate_label_value(v)?;
         }
-        let items = self.api.list(self.kind, labels).await.map_err(|e| self.backend("query", e))?;
+        let items = self
+            .api
+            .list(self.kind, labels)
+            .await
+            .map_err(|e| self.backend("query", e))?;
         if items.is_empty() {
             return Err(StorageError::NotFound);
         }
@@ -355,38 +393,51 @@ impl Driver for KubeDriver {
 
     async fn delete(&self, key: &str) -> Result<Release, StorageError> {
         let rel = self.get(key).await?;
-        self.api.delete(self.kind, key).await.map_err(|e| self.backend("delete", e))?;
+        self.api
+            .delete(self.kind, key)
+            .await
+            .map_err(|e| self.backend("delete", e))?;
         self.remove_chunks(&rel.name, rel.version, None).await?;
         Ok(rel)
     }
 
     async fn collect_garbage(&self, name: &str) -> Result<Vec<String>, StorageError> {
         let sel = Labels::from([(CHUNK_OF.to_string(), name.to_string())]);
-        let chunks = self.api.list(self.kind, &sel).await.map_err(|e| self.backend("list", e))?;
+        let chunks = self
+            .api
+            .list(self.kind, &sel)
+            .await
+            .map_err(|e| self.backend("list", e))?;
         let now = (self.clock)();
         let mut live: BTreeMap<i64, Option<String>> = BTreeMap::new();
         let mut removed = Vec::new();
         for c in chunks {
-            let written: i64 = label(&c, CHUNK_WRITTEN).and_then(|s| s.parse().ok()).unwrap_or(0);
+            let written: i64 = label(&c, CHUNK_WRITTEN)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
             if now - written < CHUNK_GC_AGE_SECS {
                 continue;
             }
             let Some(version) = label(&c, CHUNK_VERSION).and_then(|s| s.parse::<i64>().ok()) else {
                 continue;
             };
-            if !live.contains_key(&version) {
-                let key = super::make_key(name, version);
-                let digest = match self.api.get(self.kind, &key).await {
-                    Ok(o) => codec::decode(&self.payload(&o)?, &key)
-                        .ok()
-                        .and_then(|r| chunk_marker(&r))
-                        .map(|(_, d)| d),
-                    Err(KubeError::NotFound) => None,
-                    Err(e) => return Err(self.backend("get", e)),
-                };
-                live.insert(version, digest);
-            }
-            if live[&version].as_deref() != label(&c, CHUNK_DIGEST) {
+            let digest = match live.get(&version) {
+                Some(d) => d.clone(),
+                None => {
+                    let key = super::make_key(name, version);
+                    let d = match self.api.get(self.kind, &key).await {
+                        Ok(o) => codec::decode(&self.payload(&o)?, &key)
+                            .ok()
+                            .and_then(|r| chunk_marker(&r))
+                            .map(|(_, d)| d),
+                        Err(KubeError::NotFound) => None,
+                        Err(e) => return Err(self.backend("get", e)),
+                    };
+                    live.insert(version, d.clone());
+                    d
+                }
+            };
+            if digest.as_deref() != label(&c, CHUNK_DIGEST) {
                 let cname = object_name(&c);
                 match self.api.delete(self.kind, &cname).await {
                     Ok(()) | Err(KubeError::NotFound) => removed.push(cname),
@@ -432,7 +483,13 @@ fn short_digest(body: &str) -> String {
 }
 
 fn chunk_marker(rel: &Release) -> Option<(usize, String)> {
-    let v = rel.chart.as_ref()?.metadata.as_ref()?.annotations.get(CHUNKS_ANNOTATION)?;
+    let v = rel
+        .chart
+        .as_ref()?
+        .metadata
+        .as_ref()?
+        .annotations
+        .get(CHUNKS_ANNOTATION)?;
     let (count, digest) = v.split_once(':')?;
     Some((count.parse().ok()?, digest.to_string()))
 }
@@ -491,10 +548,7 @@ fn split(s: &str, size: usize) -> Vec<&str> {
 /// Kubernetes' label-value rule, which Helm checks before a query.
 fn validate_label_value(v: &str) -> Result<(), StorageError> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let ends_ok = v
-        .chars()
-        .next()
-        .is_none_or(|c| c.is_ascii_alphanumeric())
+    let ends_ok = v.chars().next().is_none_or(|c| c.is_ascii_alphanumeric())
         && v.chars().last().is_none_or(|c| c.is_ascii_alphanumeric());
     if v.len() > 63 || !v.chars().all(ok_char) || !ends_ok {
         return Err(StorageError::InvalidLabelValue(
@@ -539,11 +593,18 @@ pub mod fake {
 
         pub fn names(&self, kind: Kind) -> Vec<String> {
             let objs = self.objects.lock().unwrap();
-            objs.keys().filter(|(k, _)| *k == kind).map(|(_, n)| n.clone()).collect()
+            objs.keys()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, n)| n.clone())
+                .collect()
         }
 
         pub fn raw(&self, kind: Kind, name: &str) -> Option<Value> {
-            self.objects.lock().unwrap().get(&(kind, name.to_string())).cloned()
+            self.objects
+                .lock()
+                .unwrap()
+                .get(&(kind, name.to_string()))
+                .cloned()
         }
 
         fn write_allowed(&self) -> Result<(), KubeError> {
@@ -689,7 +750,10 @@ mod tests {
             assert_eq!(got.manifest, rel.manifest);
             let listed = d.list(&|_| true).await.unwrap();
             assert_eq!(listed.len(), 1);
-            assert_eq!(listed[0].labels["owner"], "helm", "list keeps system labels, as helm");
+            assert_eq!(
+                listed[0].labels["owner"], "helm",
+                "list keeps system labels, as helm"
+            );
 
             let mut upd = got.clone();
             upd.set_status(Status::Superseded, "Superseded");
@@ -697,13 +761,25 @@ mod tests {
             let obj = api.raw(kind, "sh.helm.release.v1.web.v4").unwrap();
             assert_eq!(labels_of(&obj)["status"], "superseded");
             assert!(labels_of(&obj).contains_key("modifiedAt"));
-            let q = Labels::from([("name".into(), "web".into()), ("status".into(), "deployed".into())]);
+            let q = Labels::from([
+                ("name".into(), "web".into()),
+                ("status".into(), "deployed".into()),
+            ]);
             assert!(matches!(d.query(&q).await, Err(StorageError::NotFound)));
             let bad = Labels::from([("name".into(), "a b".into())]);
-            assert!(matches!(d.query(&bad).await, Err(StorageError::InvalidLabelValue(..))));
-            assert!(matches!(d.create(&make_key("web", 4), &rel).await, Err(StorageError::Exists)));
+            assert!(matches!(
+                d.query(&bad).await,
+                Err(StorageError::InvalidLabelValue(..))
+            ));
+            assert!(matches!(
+                d.create(&make_key("web", 4), &rel).await,
+                Err(StorageError::Exists)
+            ));
             d.delete(&make_key("web", 4)).await.unwrap();
-            assert!(matches!(d.get(&make_key("web", 4)).await, Err(StorageError::NotFound)));
+            assert!(matches!(
+                d.get(&make_key("web", 4)).await,
+                Err(StorageError::NotFound)
+            ));
         }
     }
 
@@ -751,7 +827,10 @@ mod tests {
             d.create(&key, &rel).await.unwrap();
             let names = api.names(kind);
             assert_eq!(names.len(), 4, "stub + 3 chunks: {names:?}");
-            assert!(names[1].starts_with("sh.helm.release.v1.web.v1.c1."), "{names:?}");
+            assert!(
+                names[1].starts_with("sh.helm.release.v1.web.v1.c1."),
+                "{names:?}"
+            );
 
             // What helm sees: the primary decodes on its own to a small release with
             // helm's labels; the chunks have no owner=helm label.
@@ -784,9 +863,12 @@ mod tests {
             let mut helm_stub = stub.clone();
             helm_stub.set_status(Status::Failed, "helm says failed");
             let labels = helm_labels(Labels::new(), &helm_stub);
-            api.update(kind, d.object(&key, &labels, &codec::encode(&helm_stub).unwrap()))
-                .await
-                .unwrap();
+            api.update(
+                kind,
+                d.object(&key, &labels, &codec::encode(&helm_stub).unwrap()),
+            )
+            .await
+            .unwrap();
             let got = d.get(&key).await.unwrap();
             assert_eq!(got.status(), Status::Failed);
             assert_eq!(got.info.as_ref().unwrap().description, "helm says failed");
@@ -811,14 +893,18 @@ mod tests {
         let rel = huge_release(1);
         let enc = codec::encode(&rel).unwrap();
         let obj = json!({"metadata": {"name": "x"}, "data": {"release": STANDARD.encode(&enc)}});
-        assert!(matches!(api.create(Kind::Secret, obj).await, Err(KubeError::Other(_))));
+        assert!(matches!(
+            api.create(Kind::Secret, obj).await,
+            Err(KubeError::Other(_))
+        ));
     }
 
     #[tokio::test]
     async fn orphaned_chunks_are_collected_and_crashed_writes_never_break_reads() {
         let now = Arc::new(std::sync::atomic::AtomicI64::new(1_000_000));
         let n2 = now.clone();
-        let clock: crate::storage::Clock = Arc::new(move || n2.load(std::sync::atomic::Ordering::SeqCst));
+        let clock: crate::storage::Clock =
+            Arc::new(move || n2.load(std::sync::atomic::Ordering::SeqCst));
         // Crash a chunked create after each number of writes.
         for writes in 0..4 {
             let api = Arc::new(FakeKube::new());
@@ -828,7 +914,10 @@ mod tests {
             assert!(d.create(&key, &huge_release(1)).await.is_err());
             api.crash_after(None);
             assert!(matches!(d.get(&key).await, Err(StorageError::NotFound)));
-            assert!(d.collect_garbage("web").await.unwrap().is_empty(), "young chunks are kept");
+            assert!(
+                d.collect_garbage("web").await.unwrap().is_empty(),
+                "young chunks are kept"
+            );
             now.fetch_add(CHUNK_GC_AGE_SECS, std::sync::atomic::Ordering::SeqCst);
             let removed = d.collect_garbage("web").await.unwrap();
             assert_eq!(removed.len(), writes);

@@ -101,7 +101,8 @@ pub fn lease_of(rel: &Release) -> Option<Lease> {
 
 fn set_lease(rel: &mut Release, lease: &Lease) {
     rel.labels.insert(LOCK_OWNER.into(), lease.owner.clone());
-    rel.labels.insert(LOCK_EXPIRES.into(), lease.expires.to_string());
+    rel.labels
+        .insert(LOCK_EXPIRES.into(), lease.expires.to_string());
 }
 
 fn clear_lease(rel: &mut Release) {
@@ -190,7 +191,8 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
         );
         failed.set_status(Status::Failed, description.clone());
         storage.update(&failed).await?;
-        out.actions.push(format!("revision {}: {description}", rel.version));
+        out.actions
+            .push(format!("revision {}: {description}", rel.version));
     }
     let mut deployed: Vec<&Release> = history
         .iter()
@@ -200,7 +202,10 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
     if let Some((top, older)) = deployed.split_last() {
         for rel in older {
             let mut sup = (*rel).clone();
-            sup.set_status(Status::Superseded, format!("Superseded by revision {}", top.version));
+            sup.set_status(
+                Status::Superseded,
+                format!("Superseded by revision {}", top.version),
+            );
             storage.update(&sup).await?;
             out.actions.push(format!(
                 "revision {}: marked superseded (an interrupted operation had deployed revision {})",
@@ -209,7 +214,8 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
         }
     }
     for object in storage.driver().collect_garbage(name).await? {
-        out.actions.push(format!("removed orphaned object {object}"));
+        out.actions
+            .push(format!("removed orphaned object {object}"));
     }
     Ok(out)
 }
@@ -257,7 +263,12 @@ pub async fn begin(
             lease_secs,
         }),
         Err(StorageError::Exists) => {
-            let holder = match storage.get(&name, rel.version).await.ok().and_then(|r| lease_of(&r)) {
+            let holder = match storage
+                .get(&name, rel.version)
+                .await
+                .ok()
+                .and_then(|r| lease_of(&r))
+            {
                 Some(l) => format!("just started by {}", l.owner),
                 None => "just started by another command".to_string(),
             };
@@ -329,7 +340,11 @@ pub async fn commit(
 }
 
 /// Marks the held revision `failed` with `description` (Helm's wording: `Upgrade "x" failed: …`).
-pub async fn fail(storage: &Storage, held: Held, description: &str) -> Result<Release, StorageError> {
+pub async fn fail(
+    storage: &Storage,
+    held: Held,
+    description: &str,
+) -> Result<Release, StorageError> {
     let mut rel = verify(storage, &held).await?;
     clear_lease(&mut rel);
     rel.set_status(Status::Failed, description);
@@ -505,10 +520,20 @@ pub(crate) mod tests {
     }
 
     async fn upgrade(s: &Storage, owner: &str, manifest: &str) -> Result<Release, StorageError> {
-        let held = begin(s, content(manifest), Operation::Upgrade, owner, DEFAULT_LEASE_SECS).await?;
+        let held = begin(
+            s,
+            content(manifest),
+            Operation::Upgrade,
+            owner,
+            DEFAULT_LEASE_SECS,
+        )
+        .await?;
         let mut held = held;
         renew(s, &mut held).await?; // "apply", renewing the lease
-        commit(s, held, "Upgrade complete", |r| r.info.as_mut().unwrap().notes = "ok".into()).await
+        commit(s, held, "Upgrade complete", |r| {
+            r.info.as_mut().unwrap().notes = "ok".into()
+        })
+        .await
     }
 
     /// Text that gzip barely compresses: a release holding it is chunked by the kube drivers.
@@ -525,7 +550,9 @@ pub(crate) mod tests {
     }
 
     fn statuses(h: &[Release]) -> Vec<(i64, String)> {
-        h.iter().map(|r| (r.version, r.status().to_string())).collect()
+        h.iter()
+            .map(|r| (r.version, r.status().to_string()))
+            .collect()
     }
 
     /// Crash an upgrade after every number of writes; the next command must read the history,
@@ -541,7 +568,9 @@ pub(crate) mod tests {
         let mut steps_seen = 0;
         for budget in 0.. {
             let world = World::new(make().await);
-            upgrade(&world.storage(usize::MAX), "first", &manifest("v1")).await.unwrap();
+            upgrade(&world.storage(usize::MAX), "first", &manifest("v1"))
+                .await
+                .unwrap();
             let crashed = upgrade(&world.storage(budget), "crasher", &manifest("v2")).await;
             if crashed.is_ok() {
                 assert!(budget >= 3, "an upgrade takes at least 4 writes");
@@ -552,8 +581,15 @@ pub(crate) mod tests {
             // The next command, right away: history reads; a live lease blocks, clearly.
             let next = world.storage(usize::MAX);
             let h = next.history("web").await.unwrap();
-            assert!(!h.is_empty(), "history readable after a crash at write {budget}");
-            assert!(next.deployed("web").await.is_ok(), "a deployed revision always exists: {:?}", statuses(&h));
+            assert!(
+                !h.is_empty(),
+                "history readable after a crash at write {budget}"
+            );
+            assert!(
+                next.deployed("web").await.is_ok(),
+                "a deployed revision always exists: {:?}",
+                statuses(&h)
+            );
             match upgrade(&next, "next", &manifest("v3")).await {
                 Err(StorageError::Locked { holder, .. }) => {
                     assert!(holder.contains("crasher"), "{holder}");
@@ -565,10 +601,17 @@ pub(crate) mod tests {
                 Err(e) => panic!("after a crash at write {budget}: {e}"),
             }
             let h = next.history("web").await.unwrap();
-            let deployed: Vec<_> = h.iter().filter(|r| r.status() == Status::Deployed).collect();
+            let deployed: Vec<_> = h
+                .iter()
+                .filter(|r| r.status() == Status::Deployed)
+                .collect();
             assert_eq!(deployed.len(), 1, "{:?}", statuses(&h));
             assert_eq!(deployed[0].version, h.last().unwrap().version);
-            assert!(h.iter().all(|r| !r.status().is_pending()), "{:?}", statuses(&h));
+            assert!(
+                h.iter().all(|r| !r.status().is_pending()),
+                "{:?}",
+                statuses(&h)
+            );
             assert!(h.iter().all(|r| lease_of(r).is_none()));
             assert_eq!(next.last("web").await.unwrap().info.unwrap().notes, "ok");
         }
@@ -577,7 +620,11 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn crash_at_every_step_memory() {
-        crash_at_every_step(async || Arc::new(Memory::new("prod")) as Arc<dyn Driver>, false).await;
+        crash_at_every_step(
+            async || Arc::new(Memory::new("prod")) as Arc<dyn Driver>,
+            false,
+        )
+        .await;
     }
 
     #[tokio::test]
@@ -585,13 +632,16 @@ pub(crate) mod tests {
         crash_at_every_step(
             async || Arc::new(KubeDriver::secrets(Arc::new(FakeKube::new()))) as Arc<dyn Driver>,
             false,
-        ).await;
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn crash_at_every_step_chunked_configmaps() {
         crash_at_every_step(
-            async || Arc::new(KubeDriver::config_maps(Arc::new(FakeKube::new()))) as Arc<dyn Driver>,
+            async || {
+                Arc::new(KubeDriver::config_maps(Arc::new(FakeKube::new()))) as Arc<dyn Driver>
+            },
             true,
         )
         .await;
@@ -604,15 +654,28 @@ pub(crate) mod tests {
             let api = Arc::new(FakeKube::new());
             let world = World::new(Arc::new(KubeDriver::secrets(api.clone())));
             let big = noise(1_500_000);
-            upgrade(&world.storage(usize::MAX), "first", &big).await.unwrap();
+            upgrade(&world.storage(usize::MAX), "first", &big)
+                .await
+                .unwrap();
             api.crash_after(Some(writes));
-            let r = upgrade(&world.storage(usize::MAX), "crasher", &format!("{big}\n# 2")).await;
+            let r = upgrade(
+                &world.storage(usize::MAX),
+                "crasher",
+                &format!("{big}\n# 2"),
+            )
+            .await;
             api.crash_after(None);
             world.advance(DEFAULT_LEASE_SECS + 1);
             let next = world.storage(usize::MAX);
             assert!(next.history("web").await.is_ok());
-            let d = upgrade(&next, "next", &format!("{big}\n# 3")).await.unwrap();
-            assert!(d.manifest.ends_with("# 3"), "after {writes} writes ({:?})", r.map(|_| ()));
+            let d = upgrade(&next, "next", &format!("{big}\n# 3"))
+                .await
+                .unwrap();
+            assert!(
+                d.manifest.ends_with("# 3"),
+                "after {writes} writes ({:?})",
+                r.map(|_| ())
+            );
         }
     }
 
@@ -621,11 +684,17 @@ pub(crate) mod tests {
         let world = World::new(Arc::new(Memory::new("prod")));
         let s = world.storage(usize::MAX);
         upgrade(&s, "first", "v1").await.unwrap();
-        let a = begin(&s, content("a"), Operation::Upgrade, "alice", 60).await.unwrap();
-        let e = begin(&s, content("b"), Operation::Upgrade, "bob", 60).await.unwrap_err();
+        let a = begin(&s, content("a"), Operation::Upgrade, "alice", 60)
+            .await
+            .unwrap();
+        let e = begin(&s, content("b"), Operation::Upgrade, "bob", 60)
+            .await
+            .unwrap_err();
         let msg = e.to_string();
         assert!(
-            msg.starts_with("another operation (install/upgrade/rollback) is in progress on release \"web\""),
+            msg.starts_with(
+                "another operation (install/upgrade/rollback) is in progress on release \"web\""
+            ),
             "{msg}"
         );
         assert!(msg.contains("alice"), "{msg}");
@@ -641,7 +710,13 @@ pub(crate) mod tests {
         let mut r = content("a");
         r.version = 1;
         r.set_status(Status::PendingInstall, "");
-        set_lease(&mut r, &Lease { owner: "alice".into(), expires: i64::MAX });
+        set_lease(
+            &mut r,
+            &Lease {
+                owner: "alice".into(),
+                expires: i64::MAX,
+            },
+        );
         s.create(&r).await.unwrap();
         // bob computed the same next revision before alice's create landed:
         let mut b = content("b");
@@ -654,26 +729,50 @@ pub(crate) mod tests {
         let world = World::new(Arc::new(Memory::new("prod")));
         let s = world.storage(usize::MAX);
         upgrade(&s, "first", "v1").await.unwrap();
-        let mut stalled = begin(&s, content("a"), Operation::Upgrade, "alice", 60).await.unwrap();
+        let mut stalled = begin(&s, content("a"), Operation::Upgrade, "alice", 60)
+            .await
+            .unwrap();
         world.advance(30);
         renew(&s, &mut stalled).await.unwrap();
         world.advance(61);
         let rec = recover(&s, "web").await.unwrap();
         assert!(rec.locked.is_none());
-        assert!(rec.actions[0].contains("alice stopped before finishing"), "{:?}", rec.actions);
+        assert!(
+            rec.actions[0].contains("alice stopped before finishing"),
+            "{:?}",
+            rec.actions
+        );
         let failed = s.get("web", 2).await.unwrap();
         assert_eq!(failed.status(), Status::Failed);
-        assert!(failed.info.unwrap().description.starts_with("Upgrade interrupted"));
-        let bob = begin(&s, content("b"), Operation::Upgrade, "bob", 60).await.unwrap();
+        assert!(
+            failed
+                .info
+                .unwrap()
+                .description
+                .starts_with("Upgrade interrupted")
+        );
+        let bob = begin(&s, content("b"), Operation::Upgrade, "bob", 60)
+            .await
+            .unwrap();
         assert_eq!(bob.release.version, 3);
-        let e = commit(&s, stalled, "Upgrade complete", |_| {}).await.unwrap_err();
+        let e = commit(&s, stalled, "Upgrade complete", |_| {})
+            .await
+            .unwrap_err();
         assert!(matches!(e, StorageError::LockLost { .. }), "{e}");
-        assert!(e.to_string().contains("lost the lock on release \"web\" revision 2"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("lost the lock on release \"web\" revision 2"),
+            "{e}"
+        );
         commit(&s, bob, "Upgrade complete", |_| {}).await.unwrap();
         let h = s.history("web").await.unwrap();
         assert_eq!(
             statuses(&h),
-            [(1, "superseded".into()), (2, "failed".into()), (3, "deployed".into())]
+            [
+                (1, "superseded".into()),
+                (2, "failed".into()),
+                (3, "deployed".into())
+            ]
         );
     }
 
@@ -687,10 +786,14 @@ pub(crate) mod tests {
         helm.info.as_mut().unwrap().last_deployed = Some(GoTime::from_unix((s.clock)(), 0));
         helm.set_status(Status::PendingUpgrade, "Preparing upgrade");
         s.create(&helm).await.unwrap();
-        let e = begin(&s, content("w"), Operation::Upgrade, "w", 60).await.unwrap_err();
+        let e = begin(&s, content("w"), Operation::Upgrade, "w", 60)
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("written by helm"), "{e}");
         world.advance(HELM_PENDING_GRACE);
-        let held = begin(&s, content("w"), Operation::Upgrade, "w", 60).await.unwrap();
+        let held = begin(&s, content("w"), Operation::Upgrade, "w", 60)
+            .await
+            .unwrap();
         assert_eq!(held.release.version, 3);
         assert_eq!(s.get("web", 2).await.unwrap().status(), Status::Failed);
     }
@@ -702,7 +805,9 @@ pub(crate) mod tests {
         upgrade(&s, "first", "v1").await.unwrap();
         let s2 = s.clone();
         let task = tokio::spawn(async move {
-            let held = begin(&s2, content("a"), Operation::Upgrade, "alice", 60).await.unwrap();
+            let held = begin(&s2, content("a"), Operation::Upgrade, "alice", 60)
+                .await
+                .unwrap();
             std::future::pending::<()>().await; // applying forever…
             commit(&s2, held, "never", |_| {}).await
         });
@@ -716,7 +821,9 @@ pub(crate) mod tests {
             Err(StorageError::Locked { .. })
         ));
         world.advance(61);
-        let held = begin(&s, content("b"), Operation::Upgrade, "bob", 60).await.unwrap();
+        let held = begin(&s, content("b"), Operation::Upgrade, "bob", 60)
+            .await
+            .unwrap();
         commit(&s, held, "Upgrade complete", |_| {}).await.unwrap();
         assert_eq!(s.deployed("web").await.unwrap().version, 3);
     }
@@ -725,29 +832,44 @@ pub(crate) mod tests {
     async fn renewer_keeps_the_lease_and_reports_loss() {
         let world = World::new(Arc::new(Memory::new("prod")));
         let s = Arc::new(world.storage(usize::MAX));
-        let held = begin(&s, content("a"), Operation::Install, "alice", 3).await.unwrap();
+        let held = begin(&s, content("a"), Operation::Install, "alice", 3)
+            .await
+            .unwrap();
         world.advance(2);
         let r = Renewer::start(s.clone(), held);
         tokio::time::sleep(Duration::from_millis(1100)).await;
         let held = r.finish().await.unwrap();
-        assert!(held.lease.expires >= 1_750_000_000 + 2 + 3, "{:?}", held.lease);
+        assert!(
+            held.lease.expires >= 1_750_000_000 + 2 + 3,
+            "{:?}",
+            held.lease
+        );
         // Taken over behind its back: the renewer stops with LockLost.
         world.advance(10);
         recover(&s, "web").await.unwrap();
         let r = Renewer::start(s.clone(), held);
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        assert!(matches!(r.finish().await, Err(StorageError::LockLost { .. })));
+        assert!(matches!(
+            r.finish().await,
+            Err(StorageError::LockLost { .. })
+        ));
     }
 
     #[tokio::test]
     async fn fail_marks_failed_and_unlocks() {
         let world = World::new(Arc::new(Memory::new("prod")));
         let s = world.storage(usize::MAX);
-        let held = begin(&s, content("a"), Operation::Install, "alice", 60).await.unwrap();
-        let rel = fail(&s, held, "Release \"web\" failed: boom").await.unwrap();
+        let held = begin(&s, content("a"), Operation::Install, "alice", 60)
+            .await
+            .unwrap();
+        let rel = fail(&s, held, "Release \"web\" failed: boom")
+            .await
+            .unwrap();
         assert_eq!(rel.status(), Status::Failed);
         assert!(lease_of(&s.get("web", 1).await.unwrap()).is_none());
-        let held = begin(&s, content("b"), Operation::Install, "bob", 60).await.unwrap();
+        let held = begin(&s, content("b"), Operation::Install, "bob", 60)
+            .await
+            .unwrap();
         assert_eq!(held.release.version, 2);
     }
 }

@@ -11,11 +11,14 @@ use crate::storage::release::Release;
 /// Helm's default namespace for a release without one.
 const DEFAULT_NAMESPACE: &str = "default";
 
+/// revision → (key, release)
+type Revisions = BTreeMap<i64, (String, Release)>;
+
 #[derive(Default)]
 struct State {
     namespace: String,
     /// namespace → release name → revision → (key, release)
-    cache: BTreeMap<String, BTreeMap<String, BTreeMap<i64, (String, Release)>>>,
+    cache: BTreeMap<String, BTreeMap<String, Revisions>>,
 }
 
 /// An in-memory driver. `namespace` scopes reads; `""` reads every namespace.

@@ -60,7 +60,14 @@ pub type Labels = BTreeMap<String, String>;
 pub type Filter = dyn Fn(&Release) -> bool + Send + Sync;
 
 /// The labels Helm manages itself on every release object.
-pub const SYSTEM_LABELS: [&str; 6] = ["name", "owner", "status", "version", "createdAt", "modifiedAt"];
+pub const SYSTEM_LABELS: [&str; 6] = [
+    "name",
+    "owner",
+    "status",
+    "version",
+    "createdAt",
+    "modifiedAt",
+];
 
 /// Storage errors. The first four carry Helm's own messages, which scripts match on.
 #[derive(Debug, Error)]
@@ -215,19 +222,21 @@ pub async fn open(
     kube: Option<Arc<dyn kube::KubeObjects>>,
     sql_connection: Option<&str>,
 ) -> Result<Box<dyn Driver>, StorageError> {
-    let need_kube = || {
+    let need_kube = |driver: &'static str| {
         kube.clone().ok_or(StorageError::Backend {
-            driver: "Secret",
+            driver,
             op: "open",
             message: "no Kubernetes cluster is configured (check --kubeconfig / KUBECONFIG)"
                 .to_string(),
         })
     };
     Ok(match kind {
-        DriverKind::Secret => Box::new(kube::KubeDriver::secrets(need_kube()?)),
-        DriverKind::ConfigMap => Box::new(kube::KubeDriver::config_maps(need_kube()?)),
+        DriverKind::Secret => Box::new(kube::KubeDriver::secrets(need_kube("Secret")?)),
+        DriverKind::ConfigMap => Box::new(kube::KubeDriver::config_maps(need_kube("ConfigMap")?)),
         DriverKind::Memory => Box::new(memory::Memory::new(namespace)),
-        DriverKind::Sql => Box::new(sql::Sql::connect(sql_connection.unwrap_or(""), namespace).await?),
+        DriverKind::Sql => {
+            Box::new(sql::Sql::connect(sql_connection.unwrap_or(""), namespace).await?)
+        }
     })
 }
 
@@ -273,16 +282,23 @@ impl Storage {
     /// Stores a new revision, first pruning history to `max_history - 1` as Helm does.
     pub async fn create(&self, rel: &Release) -> Result<(), StorageError> {
         if self.max_history > 0 {
-            match self.remove_least_recent(&rel.name, self.max_history - 1).await {
+            match self
+                .remove_least_recent(&rel.name, self.max_history - 1)
+                .await
+            {
                 Ok(()) | Err(StorageError::NotFound) => {}
                 Err(e) => return Err(e),
             }
         }
-        self.driver.create(&make_key(&rel.name, rel.version), rel).await
+        self.driver
+            .create(&make_key(&rel.name, rel.version), rel)
+            .await
     }
 
     pub async fn update(&self, rel: &Release) -> Result<(), StorageError> {
-        self.driver.update(&make_key(&rel.name, rel.version), rel).await
+        self.driver
+            .update(&make_key(&rel.name, rel.version), rel)
+            .await
     }
 
     pub async fn delete(&self, name: &str, revision: i64) -> Result<Release, StorageError> {
@@ -298,7 +314,9 @@ impl Storage {
     }
 
     pub async fn list_uninstalled(&self) -> Result<Vec<Release>, StorageError> {
-        self.driver.list(&|r| r.status() == Status::Uninstalled).await
+        self.driver
+            .list(&|r| r.status() == Status::Uninstalled)
+            .await
     }
 
     /// Every `deployed` revision of `name`.
@@ -385,7 +403,10 @@ mod tests {
     #[test]
     fn keys() {
         assert_eq!(make_key("web", 3), "sh.helm.release.v1.web.v3");
-        assert_eq!(parse_key("sh.helm.release.v1.web.v3").unwrap(), ("web".into(), 3));
+        assert_eq!(
+            parse_key("sh.helm.release.v1.web.v3").unwrap(),
+            ("web".into(), 3)
+        );
         assert!(parse_key("sh.helm.release.v1.web").is_err());
         assert!(parse_key("sh.helm.release.v1.web.vx").is_err());
     }
@@ -393,9 +414,18 @@ mod tests {
     #[test]
     fn driver_names_as_helm() {
         assert_eq!(DriverKind::parse(None).unwrap(), DriverKind::Secret);
-        assert_eq!(DriverKind::parse(Some("secrets")).unwrap(), DriverKind::Secret);
-        assert_eq!(DriverKind::parse(Some("configmaps")).unwrap(), DriverKind::ConfigMap);
-        assert_eq!(DriverKind::parse(Some("memory")).unwrap(), DriverKind::Memory);
+        assert_eq!(
+            DriverKind::parse(Some("secrets")).unwrap(),
+            DriverKind::Secret
+        );
+        assert_eq!(
+            DriverKind::parse(Some("configmaps")).unwrap(),
+            DriverKind::ConfigMap
+        );
+        assert_eq!(
+            DriverKind::parse(Some("memory")).unwrap(),
+            DriverKind::Memory
+        );
         assert_eq!(DriverKind::parse(Some("sql")).unwrap(), DriverKind::Sql);
         let e = DriverKind::parse(Some("etcd")).unwrap_err();
         assert!(e.to_string().starts_with("unknown driver \"etcd\""), "{e}");
@@ -421,11 +451,27 @@ mod tests {
         s.create(&rel("a", 3, Status::Failed)).await.unwrap();
         s.create(&rel("a", 4, Status::Failed)).await.unwrap();
         s.create(&rel("b", 1, Status::Deployed)).await.unwrap();
-        let versions: Vec<i64> = s.history("a").await.unwrap().iter().map(|r| r.version).collect();
+        let versions: Vec<i64> = s
+            .history("a")
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.version)
+            .collect();
         assert_eq!(versions, [2, 3, 4]);
         s.create(&rel("a", 5, Status::Failed)).await.unwrap();
-        let versions: Vec<i64> = s.history("a").await.unwrap().iter().map(|r| r.version).collect();
-        assert_eq!(versions, [2, 4, 5], "the deployed revision survives pruning");
+        let versions: Vec<i64> = s
+            .history("a")
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.version)
+            .collect();
+        assert_eq!(
+            versions,
+            [2, 4, 5],
+            "the deployed revision survives pruning"
+        );
         assert_eq!(s.deployed("a").await.unwrap().version, 2);
         assert_eq!(s.last("a").await.unwrap().version, 5);
         assert!(matches!(
@@ -436,7 +482,10 @@ mod tests {
             s.deployed("zz").await.unwrap_err().to_string(),
             "\"zz\" has no deployed releases"
         );
-        assert!(matches!(s.last("zz").await, Err(StorageError::NoRevision(_))));
+        assert!(matches!(
+            s.last("zz").await,
+            Err(StorageError::NoRevision(_))
+        ));
         assert_eq!(s.list_deployed().await.unwrap().len(), 2);
         assert!(matches!(
             s.create(&rel("a", 5, Status::Failed)).await,

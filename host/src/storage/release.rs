@@ -24,25 +24,53 @@ use serde_json::{Map, Value};
 /// A release: one revision of an installed chart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Release {
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Info>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart: Option<Chart>,
     /// The user-supplied values (`--set`, `-f`) of this revision.
-    #[serde(default, skip_serializing_if = "Map::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Map::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub config: Map<String, Value>,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub manifest: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub hooks: Vec<Hook>,
-    #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_zero",
+        deserialize_with = "null_default"
+    )]
     pub version: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub namespace: String,
     /// `"ssa"` or `"csa"` (Helm 4).
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub apply_method: String,
     /// Custom labels; stored as the storage object's labels, never in the JSON.
     #[serde(skip)]
@@ -55,7 +83,10 @@ pub struct Release {
 impl Release {
     /// The status, or `unknown` when the release has no info.
     pub fn status(&self) -> Status {
-        self.info.as_ref().map(|i| i.status.clone()).unwrap_or(Status::Unknown)
+        self.info
+            .as_ref()
+            .map(|i| i.status.clone())
+            .unwrap_or(Status::Unknown)
     }
 
     /// Sets status and description, creating `info` if needed (Helm's `SetStatus`).
@@ -77,22 +108,54 @@ impl Release {
 /// `release/v1.Info`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Info {
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "omitzero_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "omitzero_time"
+    )]
     pub first_deployed: Option<GoTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "omitzero_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "omitzero_time"
+    )]
     pub last_deployed: Option<GoTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "omitzero_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "omitzero_time"
+    )]
     pub deleted: Option<GoTime>,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub description: String,
-    #[serde(default, skip_serializing_if = "Status::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Status::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub status: Status,
-    #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_zero",
+        deserialize_with = "null_default"
+    )]
     pub rollback_revision: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub notes: String,
     /// Live resources (`map[string][]runtime.Object`); Helm fills it for `status`, rarely stored.
-    #[serde(default, skip_serializing_if = "Map::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Map::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub resources: Map<String, Value>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -182,25 +245,57 @@ impl<'de> Deserialize<'de> for Status {
 /// `release/v1.Hook`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Hook {
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub kind: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub path: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub manifest: String,
     /// `pre-install`, `post-upgrade`, `test`, …
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub events: Vec<String>,
     /// Always written (no `omitempty` in Helm).
     #[serde(default, deserialize_with = "null_default")]
     pub last_run: HookExecution,
-    #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_zero",
+        deserialize_with = "null_default"
+    )]
     pub weight: i64,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub delete_policies: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub output_log_policies: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -209,9 +304,17 @@ pub struct Hook {
 /// `release/v1.HookExecution`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HookExecution {
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "omitzero_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "omitzero_time"
+    )]
     pub started_at: Option<GoTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "omitzero_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "omitzero_time"
+    )]
     pub completed_at: Option<GoTime>,
     /// `Unknown|Running|Succeeded|Failed`, or `""` for a hook that never ran; always written.
     #[serde(default, deserialize_with = "null_default")]
@@ -239,7 +342,11 @@ pub struct Chart {
     pub schemamodtime: GoTime,
     #[serde(default)]
     pub files: Option<Vec<File>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "omitzero_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "omitzero_time"
+    )]
     pub modtime: Option<GoTime>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -252,7 +359,11 @@ pub struct File {
     pub name: String,
     #[serde(default, with = "base64_opt")]
     pub data: Option<Vec<u8>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "omitzero_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "omitzero_time"
+    )]
     pub modtime: Option<GoTime>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -261,21 +372,53 @@ pub struct File {
 /// `chart/v2.Metadata` (Chart.yaml).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub home: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub sources: Vec<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub description: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub keywords: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub maintainers: Vec<Maintainer>,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub icon: String,
     #[serde(
         rename = "apiVersion",
@@ -284,9 +427,17 @@ pub struct Metadata {
         deserialize_with = "null_default"
     )]
     pub api_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub condition: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub tags: String,
     #[serde(
         rename = "appVersion",
@@ -295,9 +446,17 @@ pub struct Metadata {
         deserialize_with = "null_default"
     )]
     pub app_version: String,
-    #[serde(default, skip_serializing_if = "is_false", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_false",
+        deserialize_with = "null_default"
+    )]
     pub deprecated: bool,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub annotations: BTreeMap<String, String>,
     #[serde(
         rename = "kubeVersion",
@@ -306,7 +465,11 @@ pub struct Metadata {
         deserialize_with = "null_default"
     )]
     pub kube_version: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub dependencies: Vec<Dependency>,
     #[serde(
         rename = "type",
@@ -322,11 +485,23 @@ pub struct Metadata {
 /// `chart/v2.Maintainer`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Maintainer {
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub email: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub url: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -337,15 +512,31 @@ pub struct Maintainer {
 pub struct Dependency {
     #[serde(default, deserialize_with = "null_default")]
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub version: String,
     #[serde(default, deserialize_with = "null_default")]
     pub repository: String,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub condition: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "is_false", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_false",
+        deserialize_with = "null_default"
+    )]
     pub enabled: bool,
     #[serde(
         rename = "import-values",
@@ -354,7 +545,11 @@ pub struct Dependency {
         deserialize_with = "null_default"
     )]
     pub import_values: Vec<Value>,
-    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "null_default"
+    )]
     pub alias: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -391,7 +586,9 @@ impl Default for GoTime {
 impl GoTime {
     /// The current time, formatted as Go's `RFC3339Nano` in UTC.
     pub fn now() -> GoTime {
-        let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let d = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         GoTime::from_unix(d.as_secs() as i64, d.subsec_nanos())
     }
 
@@ -528,7 +725,10 @@ mod base64_opt {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
         match Option::<String>::deserialize(d)? {
-            Some(s) => STANDARD.decode(s.as_bytes()).map(Some).map_err(D::Error::custom),
+            Some(s) => STANDARD
+                .decode(s.as_bytes())
+                .map(Some)
+                .map_err(D::Error::custom),
             None => Ok(None),
         }
     }
@@ -581,6 +781,9 @@ mod tests {
         .unwrap();
         assert_eq!(i.first_deployed, None);
         assert_eq!(i.last_deployed, None);
-        assert_eq!(serde_json::to_string(&i).unwrap(), r#"{"status":"deployed"}"#);
+        assert_eq!(
+            serde_json::to_string(&i).unwrap(),
+            r#"{"status":"deployed"}"#
+        );
     }
 }

@@ -66,7 +66,14 @@ const MIGRATIONS: [(&str, &str); 2] = [
 ];
 
 /// Labels Helm's SQL driver accepts in a query (they are columns).
-const QUERY_COLUMNS: [&str; 6] = ["modifiedAt", "createdAt", "version", "status", "owner", "name"];
+const QUERY_COLUMNS: [&str; 6] = [
+    "modifiedAt",
+    "createdAt",
+    "version",
+    "status",
+    "owner",
+    "name",
+];
 
 /// The PostgreSQL driver.
 pub struct Sql {
@@ -159,7 +166,12 @@ impl Sql {
         self.namespace.lock().unwrap().clone()
     }
 
-    async fn custom_labels_of(&self, client: &Client, key: &str, ns: &str) -> Result<Labels, StorageError> {
+    async fn custom_labels_of(
+        &self,
+        client: &Client,
+        key: &str,
+        ns: &str,
+    ) -> Result<Labels, StorageError> {
         let rows = client
             .query(
                 "SELECT key, value FROM custom_labels_v1 WHERE releaseKey = $1 AND releaseNamespace = $2",
@@ -274,17 +286,26 @@ impl Driver for Sql {
             }
         }
         if !ns.is_empty() {
-            sql.push_str(if labels.is_empty() { " WHERE " } else { " AND " });
+            sql.push_str(if labels.is_empty() {
+                " WHERE "
+            } else {
+                " AND "
+            });
             sql.push_str(&format!("namespace = ${}", labels.len() + 1));
             order.push((false, texts.len()));
             texts.push(ns);
         }
         let params: Vec<&(dyn ToSql + Sync)> = order
             .iter()
-            .map(|&(int, i)| -> &(dyn ToSql + Sync) { if int { &ints[i] } else { &texts[i] } })
+            .map(|&(int, i)| -> &(dyn ToSql + Sync) {
+                if int { &ints[i] } else { &texts[i] }
+            })
             .collect();
         let client = self.client.lock().await;
-        let rows = client.query(&sql, &params).await.map_err(|e| err("query", e))?;
+        let rows = client
+            .query(&sql, &params)
+            .await
+            .map_err(|e| err("query", e))?;
         let out = self.decode_rows(&client, rows, false, None).await?;
         if out.is_empty() {
             return Err(StorageError::NotFound);
@@ -293,7 +314,11 @@ impl Driver for Sql {
     }
 
     async fn create(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
-        let ns = if rel.namespace.is_empty() { DEFAULT_NAMESPACE } else { &rel.namespace };
+        let ns = if rel.namespace.is_empty() {
+            DEFAULT_NAMESPACE
+        } else {
+            &rel.namespace
+        };
         *self.namespace.lock().unwrap() = ns.to_string();
         let body = codec::encode(rel)?;
         let mut client = self.client.lock().await;
@@ -331,7 +356,11 @@ impl Driver for Sql {
     }
 
     async fn update(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
-        let ns = if rel.namespace.is_empty() { DEFAULT_NAMESPACE } else { &rel.namespace };
+        let ns = if rel.namespace.is_empty() {
+            DEFAULT_NAMESPACE
+        } else {
+            &rel.namespace
+        };
         *self.namespace.lock().unwrap() = ns.to_string();
         let body = codec::encode(rel)?;
         let mut client = self.client.lock().await;
@@ -475,7 +504,10 @@ mod tests {
                 }
                 None => Command::new(&exe),
             };
-            let out = cmd.args(args).output().unwrap_or_else(|e| panic!("cannot run {exe:?}: {e}"));
+            let out = cmd
+                .args(args)
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run {exe:?}: {e}"));
             assert!(
                 out.status.success(),
                 "{program} {args:?} failed: {}{}",
@@ -493,28 +525,78 @@ mod tests {
             let dir = std::env::temp_dir().join(format!("whelm-pg-{}-{nanos}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
             // initdb refuses root: run the server as the `postgres` user then.
-            let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+            let root = Command::new("id")
+                .arg("-u")
+                .output()
+                .map(|o| o.stdout == b"0\n")
+                .unwrap_or(false);
             let user = root.then_some("postgres");
             if let Some(u) = user {
-                let ok = Command::new("chown").arg(format!("{u}:")).arg(&dir).status().unwrap();
-                assert!(ok.success(), "cannot chown {dir:?} to {u} (does the user exist?)");
+                let ok = Command::new("chown")
+                    .arg(format!("{u}:"))
+                    .arg(&dir)
+                    .status()
+                    .unwrap();
+                assert!(
+                    ok.success(),
+                    "cannot chown {dir:?} to {u} (does the user exist?)"
+                );
             }
-            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            let pg = Postgres { bin, dir, port, user };
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let pg = Postgres {
+                bin,
+                dir,
+                port,
+                user,
+            };
             let data = pg.dir.join("data");
             let data = data.to_str().unwrap();
-            pg.run("initdb", &["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+            pg.run(
+                "initdb",
+                &[
+                    "-D",
+                    data,
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ],
+            );
             let opts = format!(
                 "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
                 pg.dir.display()
             );
             let log = pg.dir.join("log");
-            pg.run("pg_ctl", &["-D", data, "-l", log.to_str().unwrap(), "-w", "-t", "60", "-o", &opts, "start"]);
+            pg.run(
+                "pg_ctl",
+                &[
+                    "-D",
+                    data,
+                    "-l",
+                    log.to_str().unwrap(),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    &opts,
+                    "start",
+                ],
+            );
             pg
         }
 
         fn url(&self, db: &str) -> String {
-            format!("host=127.0.0.1 port={} user=postgres dbname={db} sslmode=disable", self.port)
+            format!(
+                "host=127.0.0.1 port={} user=postgres dbname={db} sslmode=disable",
+                self.port
+            )
         }
 
         fn data(&self) -> PathBuf {
@@ -535,7 +617,8 @@ mod tests {
                     }
                     None => Command::new(exe),
                 };
-                cmd.args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]).output()
+                cmd.args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"])
+                    .output()
             });
             let _ = std::fs::remove_dir_all(&self.dir);
         }
@@ -562,7 +645,9 @@ mod tests {
         let pg = Postgres::start();
         let a = admin(&pg, "postgres").await;
         for db in ["schema", "crud", "helmrows", "locks", "crash"] {
-            a.batch_execute(&format!("CREATE DATABASE {db}")).await.unwrap();
+            a.batch_execute(&format!("CREATE DATABASE {db}"))
+                .await
+                .unwrap();
         }
         schema_is_helms(&pg).await;
         crud(&pg).await;
@@ -588,7 +673,9 @@ mod tests {
     async fn schema_is_helms(pg: &Postgres) {
         let url = pg.url("schema");
         Sql::connect(&url, "default").await.unwrap();
-        Sql::connect(&url, "default").await.expect("migrations are applied once");
+        Sql::connect(&url, "default")
+            .await
+            .expect("migrations are applied once");
         let c = admin(pg, "schema").await;
         let cols: Vec<(String, String, String)> = c
             .query(
@@ -617,7 +704,10 @@ mod tests {
             ("releases_v1", "createdat", "integer"),
             ("releases_v1", "modifiedat", "integer"),
         ];
-        let got: Vec<(&str, &str, &str)> = cols.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        let got: Vec<(&str, &str, &str)> = cols
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
         assert_eq!(got, want);
         let ids: Vec<String> = c
             .query("SELECT id FROM gorp_migrations ORDER BY id", &[])
@@ -634,22 +724,41 @@ mod tests {
         let mut r1 = rel("web", 1, Status::Deployed);
         r1.labels.insert("team".into(), "core".into());
         d.create(&make_key("web", 1), &r1).await.unwrap();
-        assert!(matches!(d.create(&make_key("web", 1), &r1).await, Err(StorageError::Exists)));
-        d.create(&make_key("web", 2), &rel("web", 2, Status::Failed)).await.unwrap();
-        d.create(&make_key("api", 1), &rel("api", 1, Status::Deployed)).await.unwrap();
+        assert!(matches!(
+            d.create(&make_key("web", 1), &r1).await,
+            Err(StorageError::Exists)
+        ));
+        d.create(&make_key("web", 2), &rel("web", 2, Status::Failed))
+            .await
+            .unwrap();
+        d.create(&make_key("api", 1), &rel("api", 1, Status::Deployed))
+            .await
+            .unwrap();
 
         let got = d.get(&make_key("web", 1)).await.unwrap();
         assert_eq!(got, r1);
-        assert!(matches!(d.get(&make_key("web", 9)).await, Err(StorageError::NotFound)));
+        assert!(matches!(
+            d.get(&make_key("web", 9)).await,
+            Err(StorageError::NotFound)
+        ));
 
-        let q = Labels::from([("name".into(), "web".into()), ("owner".into(), "helm".into())]);
+        let q = Labels::from([
+            ("name".into(), "web".into()),
+            ("owner".into(), "helm".into()),
+        ]);
         assert_eq!(d.query(&q).await.unwrap().len(), 2);
-        let q = Labels::from([("name".into(), "web".into()), ("version".into(), "2".into())]);
+        let q = Labels::from([
+            ("name".into(), "web".into()),
+            ("version".into(), "2".into()),
+        ]);
         assert_eq!(d.query(&q).await.unwrap()[0].status(), Status::Failed);
         let q = Labels::from([("status".into(), "superseded".into())]);
         assert!(matches!(d.query(&q).await, Err(StorageError::NotFound)));
         let q = Labels::from([("team".into(), "core".into())]);
-        assert_eq!(d.query(&q).await.unwrap_err().to_string(), "unknown label team");
+        assert_eq!(
+            d.query(&q).await.unwrap_err().to_string(),
+            "unknown label team"
+        );
 
         let all = d.list(&|_| true).await.unwrap();
         assert_eq!(all.len(), 3);
@@ -667,7 +776,11 @@ mod tests {
         assert_eq!(deleted.labels["team"], "core");
         assert!(matches!(s.get("web", 1).await, Err(StorageError::NotFound)));
         let c = admin(pg, "crud").await;
-        let n: i64 = c.query_one("SELECT count(*) FROM custom_labels_v1", &[]).await.unwrap().get(0);
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM custom_labels_v1", &[])
+            .await
+            .unwrap()
+            .get(0);
         assert_eq!(n, 0);
     }
 
@@ -689,13 +802,19 @@ mod tests {
         )
         .await
         .unwrap();
-        let s = Storage::new(Box::new(Sql::connect(&pg.url("helmrows"), "prod").await.unwrap()));
+        let s = Storage::new(Box::new(
+            Sql::connect(&pg.url("helmrows"), "prod").await.unwrap(),
+        ));
         let d = s.deployed("web").await.unwrap();
         assert_eq!(d.chart_label(), "web-1.2.3");
         assert_eq!(d.labels["team"], "core");
         // whelm upgrades Helm's release; the row it writes is what Helm's driver expects.
-        let held = lock::begin(&s, d.clone(), Operation::Upgrade, "w", 60).await.unwrap();
-        lock::commit(&s, held, "Upgrade complete", |_| {}).await.unwrap();
+        let held = lock::begin(&s, d.clone(), Operation::Upgrade, "w", 60)
+            .await
+            .unwrap();
+        lock::commit(&s, held, "Upgrade complete", |_| {})
+            .await
+            .unwrap();
         let rows = c
             .query("SELECT key, type, status, owner, version, createdat FROM releases_v1 ORDER BY version", &[])
             .await
@@ -711,21 +830,51 @@ mod tests {
     }
 
     async fn locks(pg: &Postgres) {
-        let s = Storage::new(Box::new(Sql::connect(&pg.url("locks"), "prod").await.unwrap()));
-        let first = lock::begin(&s, rel("web", 0, Status::Unset), Operation::Install, "alice", 60)
-            .await
-            .unwrap();
-        let e = lock::begin(&s, rel("web", 0, Status::Unset), Operation::Install, "bob", 60)
-            .await
-            .unwrap_err();
+        let s = Storage::new(Box::new(
+            Sql::connect(&pg.url("locks"), "prod").await.unwrap(),
+        ));
+        let first = lock::begin(
+            &s,
+            rel("web", 0, Status::Unset),
+            Operation::Install,
+            "alice",
+            60,
+        )
+        .await
+        .unwrap();
+        let e = lock::begin(
+            &s,
+            rel("web", 0, Status::Unset),
+            Operation::Install,
+            "bob",
+            60,
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(e, StorageError::Locked { .. }), "{e}");
         assert!(e.to_string().contains("alice"), "{e}");
         // The lease lives in custom_labels_v1 while pending, and is gone after commit.
         let c = admin(pg, "locks").await;
-        let n: i64 = c.query_one("SELECT count(*) FROM custom_labels_v1 WHERE key LIKE 'whelm.sh/%'", &[]).await.unwrap().get(0);
+        let n: i64 = c
+            .query_one(
+                "SELECT count(*) FROM custom_labels_v1 WHERE key LIKE 'whelm.sh/%'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
         assert_eq!(n, 2);
-        lock::commit(&s, first, "Install complete", |_| {}).await.unwrap();
-        let n: i64 = c.query_one("SELECT count(*) FROM custom_labels_v1 WHERE key LIKE 'whelm.sh/%'", &[]).await.unwrap().get(0);
+        lock::commit(&s, first, "Install complete", |_| {})
+            .await
+            .unwrap();
+        let n: i64 = c
+            .query_one(
+                "SELECT count(*) FROM custom_labels_v1 WHERE key LIKE 'whelm.sh/%'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
         assert_eq!(n, 0);
     }
 }
