@@ -8,6 +8,7 @@
 //! - [`values`]: the values pipeline (`-f`, `--set…`, coalescing).
 //! - [`render`]: the host side of rendering (request, manifest assembly).
 //! - [`settings`]: environment and global flags.
+//! - [`storage`]: Helm-compatible release storage (drivers, codec, lock, recovery).
 
 pub mod action;
 pub mod chart;
@@ -15,4 +16,5 @@ pub mod cli;
 pub mod plugin;
 pub mod render;
 pub mod settings;
+pub mod storage;
 pub mod values;

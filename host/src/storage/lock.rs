@@ -1,0 +1,875 @@
+//! whelm's release lock, crash-safe write order, and recovery.
+//!
+//! # The lock
+//!
+//! Helm's only lock is the newest revision's status: while it is `pending-*`, Helm refuses
+//! another install/upgrade/rollback ("another operation … is in progress"), forever if the
+//! process that wrote it died (helm#11863). whelm keeps that signal — so Helm still refuses to
+//! run concurrently with whelm — and adds a lease to the pending revision, as two custom labels
+//! (stored on the Secret/ConfigMap, or in `custom_labels_v1` for SQL):
+//!
+//! - [`LOCK_OWNER`]: an id unique to the whelm process holding it;
+//! - [`LOCK_EXPIRES`]: Unix seconds when the lease ends; the holder renews it ([`renew`],
+//!   [`Renewer`]) well before then.
+//!
+//! **Acquire** = create the next revision `pending-*`: the storage backends create atomically,
+//! so of two concurrent operations exactly one succeeds, the other gets
+//! [`StorageError::Locked`] naming the holder. **Take over**: [`recover`] marks a pending
+//! revision whose lease has expired `failed` (description says who held it and when it
+//! expired); a pending revision Helm wrote (no lease) is treated as Helm's live operation for
+//! [`HELM_PENDING_GRACE`] after its `last_deployed` time, then taken over the same way. Two
+//! commands taking over at once both mark it failed (idempotent) and then race on creating the
+//! next revision, so again one wins. A holder that was paused past its lease finds out at its
+//! next [`renew`] or at [`commit`]/[`fail`], which re-read the revision and stop with
+//! [`StorageError::LockLost`]. (A write that lands between that re-read and the takeover is
+//! the remaining window; backends have no compare-and-swap behind Helm's driver interface. The
+//! lease being many renewal periods long makes it require a stall of a whole lease.)
+//!
+//! # Write order (crash safety)
+//!
+//! 1. [`begin`]: [`recover`]; prune to `--history-max` (as Helm, never the deployed revision);
+//!    create revision N+1 `pending-*` with the lease.
+//! 2. the caller applies resources, renewing the lease.
+//! 3. [`commit`]: N+1 → `deployed` (lease labels removed).
+//! 4. [`commit`]: every older `deployed` revision → `superseded`.
+//!
+//! (Helm supersedes the old revision before deploying the new one, leaving a moment with no
+//! deployed revision; whelm's order always has one.) A crash (kill -9) after any write leaves a
+//! history both tools can read: after 1 or 2, N+1 is pending with a lease that will expire and
+//! N is still deployed; after 3, two revisions are deployed (Helm and whelm both take the
+//! newest). [`recover`], which every mutating command runs first, fails expired pending
+//! revisions and supersedes all but the newest deployed one, and has the driver collect
+//! garbage (orphaned chunks).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::release::{GoTime, Release, Status};
+use super::{Storage, StorageError};
+
+/// Label naming the whelm process that holds a pending revision.
+pub const LOCK_OWNER: &str = "whelm.sh/lock-owner";
+/// Label with the Unix second at which the lease ends.
+pub const LOCK_EXPIRES: &str = "whelm.sh/lock-expires";
+/// Default lease length; the [`Renewer`] renews every third of it.
+pub const DEFAULT_LEASE_SECS: i64 = 120;
+/// How long a pending revision written by Helm (which has no lease) is considered live,
+/// counted from its `last_deployed` time. Helm's default `--timeout` is 5 minutes.
+pub const HELM_PENDING_GRACE: i64 = 1800;
+
+/// Which operation a pending revision is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Install,
+    Upgrade,
+    Rollback,
+}
+
+impl Operation {
+    fn pending(self) -> Status {
+        match self {
+            Operation::Install => Status::PendingInstall,
+            Operation::Upgrade => Status::PendingUpgrade,
+            Operation::Rollback => Status::PendingRollback,
+        }
+    }
+}
+
+/// A new id for this process's locks: `whelm-<pid>-<time-hex>` (a valid label value).
+pub fn new_owner_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("whelm-{}-{:x}", std::process::id(), nanos)
+}
+
+/// The lease on a pending revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub owner: String,
+    pub expires: i64,
+}
+
+/// The lease a revision carries, if whelm wrote it.
+pub fn lease_of(rel: &Release) -> Option<Lease> {
+    Some(Lease {
+        owner: rel.labels.get(LOCK_OWNER)?.clone(),
+        expires: rel.labels.get(LOCK_EXPIRES)?.parse().ok()?,
+    })
+}
+
+fn set_lease(rel: &mut Release, lease: &Lease) {
+    rel.labels.insert(LOCK_OWNER.into(), lease.owner.clone());
+    rel.labels
+        .insert(LOCK_EXPIRES.into(), lease.expires.to_string());
+}
+
+fn clear_lease(rel: &mut Release) {
+    rel.labels.remove(LOCK_OWNER);
+    rel.labels.remove(LOCK_EXPIRES);
+}
+
+/// A pending revision this process holds.
+#[derive(Debug, Clone)]
+pub struct Held {
+    /// The pending revision as stored.
+    pub release: Release,
+    pub lease: Lease,
+    pub lease_secs: i64,
+}
+
+/// What [`recover`] found and did.
+#[derive(Debug, Default, Clone)]
+pub struct Recovery {
+    /// One sentence per change, for the user.
+    pub actions: Vec<String>,
+    /// A live operation holds the release: (revision, status, who and until when).
+    pub locked: Option<(i64, Status, String)>,
+}
+
+/// Repairs what an interrupted operation left in `name`'s history; see the module docs.
+pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageError> {
+    let mut out = Recovery::default();
+    let history = match storage.history(name).await {
+        Ok(h) => h,
+        Err(StorageError::NotFound) => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    let now = (storage.clock)();
+    let newest = history.last().map(|r| r.version).unwrap_or(0);
+    for rel in history.iter().filter(|r| r.status().is_pending()) {
+        let why = if rel.version != newest {
+            format!("a later revision ({newest}) exists")
+        } else {
+            match lease_of(rel) {
+                Some(l) if l.expires > now => {
+                    let holder = format!(
+                        "held by {} until {} (in {}s)",
+                        l.owner,
+                        GoTime::from_unix(l.expires, 0),
+                        l.expires - now
+                    );
+                    out.locked = Some((rel.version, rel.status(), holder));
+                    continue;
+                }
+                Some(l) => format!(
+                    "{} stopped before finishing; its lock expired {}s ago",
+                    l.owner,
+                    now - l.expires
+                ),
+                None => {
+                    let started = rel
+                        .info
+                        .as_ref()
+                        .and_then(|i| i.last_deployed.as_ref().or(i.first_deployed.as_ref()))
+                        .and_then(GoTime::unix);
+                    match started {
+                        Some(t) if now - t < HELM_PENDING_GRACE => {
+                            let holder = format!(
+                                "written by helm {}s ago without a lock; whelm takes it over {}s after it started (or run `helm rollback {name}` if that helm was killed)",
+                                now - t,
+                                HELM_PENDING_GRACE
+                            );
+                            out.locked = Some((rel.version, rel.status(), holder));
+                            continue;
+                        }
+                        _ => "the helm operation that wrote it did not finish".to_string(),
+                    }
+                }
+            }
+        };
+        let mut failed = rel.clone();
+        clear_lease(&mut failed);
+        let description = format!(
+            "{} interrupted: {why}; marked failed by whelm",
+            match rel.status() {
+                Status::PendingInstall => "Install",
+                Status::PendingRollback => "Rollback",
+                _ => "Upgrade",
+            }
+        );
+        failed.set_status(Status::Failed, description.clone());
+        storage.update(&failed).await?;
+        out.actions
+            .push(format!("revision {}: {description}", rel.version));
+    }
+    let mut deployed: Vec<&Release> = history
+        .iter()
+        .filter(|r| r.status() == Status::Deployed)
+        .collect();
+    deployed.sort_by_key(|r| r.version);
+    if let Some((top, older)) = deployed.split_last() {
+        for rel in older {
+            let mut sup = (*rel).clone();
+            sup.set_status(
+                Status::Superseded,
+                format!("Superseded by revision {}", top.version),
+            );
+            storage.update(&sup).await?;
+            out.actions.push(format!(
+                "revision {}: marked superseded (an interrupted operation had deployed revision {})",
+                rel.version, top.version
+            ));
+        }
+    }
+    for object in storage.driver().collect_garbage(name).await? {
+        out.actions
+            .push(format!("removed orphaned object {object}"));
+    }
+    Ok(out)
+}
+
+/// Step 1: recovers, then creates the next revision of `rel.name` as `pending-*` under a
+/// lease held by `owner`. `rel` is the new revision's content; its version and status are set
+/// here.
+pub async fn begin(
+    storage: &Storage,
+    mut rel: Release,
+    op: Operation,
+    owner: &str,
+    lease_secs: i64,
+) -> Result<Held, StorageError> {
+    let name = rel.name.clone();
+    let recovery = recover(storage, &name).await?;
+    if let Some((revision, status, holder)) = recovery.locked {
+        return Err(StorageError::Locked {
+            name,
+            revision,
+            status,
+            holder,
+        });
+    }
+    rel.version = match storage.last(&name).await {
+        Ok(last) => last.version + 1,
+        Err(StorageError::NoRevision(_)) => 1,
+        Err(e) => return Err(e),
+    };
+    let description = match op {
+        Operation::Install => "Initial install underway",
+        Operation::Upgrade => "Preparing upgrade",
+        Operation::Rollback => "Preparing rollback",
+    };
+    rel.set_status(op.pending(), description);
+    let lease = Lease {
+        owner: owner.to_string(),
+        expires: (storage.clock)() + lease_secs,
+    };
+    set_lease(&mut rel, &lease);
+    match storage.create(&rel).await {
+        Ok(()) => Ok(Held {
+            release: rel,
+            lease,
+            lease_secs,
+        }),
+        Err(StorageError::Exists) => {
+            let holder = match storage
+                .get(&name, rel.version)
+                .await
+                .ok()
+                .and_then(|r| lease_of(&r))
+            {
+                Some(l) => format!("just started by {}", l.owner),
+                None => "just started by another command".to_string(),
+            };
+            Err(StorageError::Locked {
+                name,
+                revision: rel.version,
+                status: op.pending(),
+                holder,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Re-reads the held revision and checks it is still ours.
+async fn verify(storage: &Storage, held: &Held) -> Result<Release, StorageError> {
+    let rel = &held.release;
+    let lost = |detail: String| StorageError::LockLost {
+        name: rel.name.clone(),
+        revision: rel.version,
+        detail,
+    };
+    let current = match storage.get(&rel.name, rel.version).await {
+        Ok(r) => r,
+        Err(StorageError::NotFound) => return Err(lost("the revision was deleted".into())),
+        Err(e) => return Err(e),
+    };
+    if !current.status().is_pending() {
+        return Err(lost(format!("it is now {}", current.status())));
+    }
+    match lease_of(&current) {
+        Some(l) if l.owner == held.lease.owner => Ok(current),
+        Some(l) => Err(lost(format!("it is now held by {}", l.owner))),
+        None => Err(lost("its lock was removed".into())),
+    }
+}
+
+/// Extends the lease by its full length.
+pub async fn renew(storage: &Storage, held: &mut Held) -> Result<(), StorageError> {
+    let mut current = verify(storage, held).await?;
+    held.lease.expires = (storage.clock)() + held.lease_secs;
+    set_lease(&mut current, &held.lease);
+    storage.update(&current).await?;
+    held.release = current;
+    Ok(())
+}
+
+/// Steps 3 and 4: marks the held revision `deployed` with `description` (after `finish` has
+/// filled in what the operation produced: notes, hooks' last runs, …), then supersedes every
+/// older deployed revision. Returns the deployed revision.
+pub async fn commit(
+    storage: &Storage,
+    held: Held,
+    description: &str,
+    finish: impl FnOnce(&mut Release),
+) -> Result<Release, StorageError> {
+    let mut rel = verify(storage, &held).await?;
+    finish(&mut rel);
+    clear_lease(&mut rel);
+    rel.set_status(Status::Deployed, description);
+    storage.update(&rel).await?;
+    if let Ok(all) = storage.deployed_all(&rel.name).await {
+        for mut old in all.into_iter().filter(|r| r.version < rel.version) {
+            old.set_status(Status::Superseded, "Superseded");
+            storage.update(&old).await?;
+        }
+    }
+    Ok(rel)
+}
+
+/// Marks the held revision `failed` with `description` (Helm's wording: `Upgrade "x" failed: …`).
+pub async fn fail(
+    storage: &Storage,
+    held: Held,
+    description: &str,
+) -> Result<Release, StorageError> {
+    let mut rel = verify(storage, &held).await?;
+    clear_lease(&mut rel);
+    rel.set_status(Status::Failed, description);
+    storage.update(&rel).await?;
+    Ok(rel)
+}
+
+/// Renews a lease in the background every third of its length until dropped or stopped.
+pub struct Renewer {
+    task: Option<tokio::task::JoinHandle<Result<Held, StorageError>>>,
+    stop: Arc<tokio::sync::Notify>,
+}
+
+impl Drop for Renewer {
+    fn drop(&mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+}
+
+impl Renewer {
+    pub fn start(storage: Arc<Storage>, mut held: Held) -> Renewer {
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let stopped = stop.clone();
+        let period = Duration::from_secs((held.lease_secs / 3).max(1) as u64);
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = stopped.notified() => return Ok(held),
+                    _ = tokio::time::sleep(period) => renew(&storage, &mut held).await?,
+                }
+            }
+        });
+        Renewer {
+            task: Some(task),
+            stop,
+        }
+    }
+
+    /// Stops renewing and hands back the lease, or the error that stopped renewal (e.g.
+    /// [`StorageError::LockLost`]).
+    pub async fn finish(mut self) -> Result<Held, StorageError> {
+        self.stop.notify_one();
+        let task = self.task.take().expect("a running renewer has a task");
+        match task.await {
+            Ok(r) => r,
+            Err(e) => Err(StorageError::Backend {
+                driver: "lock",
+                op: "renew",
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::storage::kube::{KubeDriver, fake::FakeKube};
+    use crate::storage::memory::Memory;
+    use crate::storage::release::{Chart, Info, Metadata};
+    use crate::storage::{Clock, Driver, Filter, Labels};
+
+    /// A driver that fails every write after a budget: a kill -9 between two writes.
+    struct Crashing {
+        inner: Arc<dyn Driver>,
+        writes_left: Arc<AtomicUsize>,
+    }
+
+    impl Crashing {
+        fn write(&self) -> Result<(), StorageError> {
+            self.writes_left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .map(|_| ())
+                .map_err(|_| StorageError::Backend {
+                    driver: "test",
+                    op: "write",
+                    message: "simulated crash".into(),
+                })
+        }
+    }
+
+    #[async_trait]
+    impl Driver for Crashing {
+        fn name(&self) -> &'static str {
+            "crashing"
+        }
+        async fn get(&self, key: &str) -> Result<Release, StorageError> {
+            self.inner.get(key).await
+        }
+        async fn list(&self, filter: &Filter) -> Result<Vec<Release>, StorageError> {
+            self.inner.list(filter).await
+        }
+        async fn query(&self, labels: &Labels) -> Result<Vec<Release>, StorageError> {
+            self.inner.query(labels).await
+        }
+        async fn create(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
+            self.write()?;
+            self.inner.create(key, rel).await
+        }
+        async fn update(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
+            self.write()?;
+            self.inner.update(key, rel).await
+        }
+        async fn delete(&self, key: &str) -> Result<Release, StorageError> {
+            self.write()?;
+            self.inner.delete(key).await
+        }
+        async fn collect_garbage(&self, name: &str) -> Result<Vec<String>, StorageError> {
+            self.inner.collect_garbage(name).await
+        }
+    }
+
+    struct World {
+        backend: Arc<dyn Driver>,
+        now: Arc<AtomicI64>,
+    }
+
+    impl World {
+        fn new(backend: Arc<dyn Driver>) -> World {
+            World {
+                backend,
+                now: Arc::new(AtomicI64::new(1_750_000_000)),
+            }
+        }
+
+        fn clock(&self) -> Clock {
+            let now = self.now.clone();
+            Arc::new(move || now.load(Ordering::SeqCst))
+        }
+
+        /// A new command's storage view; writes fail after `budget`.
+        fn storage(&self, budget: usize) -> Storage {
+            let mut s = Storage::new(Box::new(Crashing {
+                inner: self.backend.clone(),
+                writes_left: Arc::new(AtomicUsize::new(budget)),
+            }));
+            s.clock = self.clock();
+            s.max_history = 10;
+            s
+        }
+
+        fn advance(&self, secs: i64) {
+            self.now.fetch_add(secs, Ordering::SeqCst);
+        }
+    }
+
+    fn content(manifest: &str) -> Release {
+        Release {
+            name: "web".into(),
+            namespace: "prod".into(),
+            manifest: manifest.into(),
+            info: Some(Info {
+                first_deployed: Some(GoTime::from_unix(1_750_000_000, 0)),
+                last_deployed: Some(GoTime::from_unix(1_750_000_000, 0)),
+                ..Info::default()
+            }),
+            chart: Some(Chart {
+                metadata: Some(Metadata {
+                    name: "web".into(),
+                    version: "1.0.0".into(),
+                    ..Metadata::default()
+                }),
+                ..Chart::default()
+            }),
+            ..Release::default()
+        }
+    }
+
+    async fn upgrade(s: &Storage, owner: &str, manifest: &str) -> Result<Release, StorageError> {
+        let held = begin(
+            s,
+            content(manifest),
+            Operation::Upgrade,
+            owner,
+            DEFAULT_LEASE_SECS,
+        )
+        .await?;
+        let mut held = held;
+        renew(s, &mut held).await?; // "apply", renewing the lease
+        commit(s, held, "Upgrade complete", |r| {
+            r.info.as_mut().unwrap().notes = "ok".into()
+        })
+        .await
+    }
+
+    /// Text that gzip barely compresses: a release holding it is chunked by the kube drivers.
+    fn noise(len: usize) -> String {
+        let mut x: u64 = 88_172_645_463_325_252;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect()
+    }
+
+    fn statuses(h: &[Release]) -> Vec<(i64, String)> {
+        h.iter()
+            .map(|r| (r.version, r.status().to_string()))
+            .collect()
+    }
+
+    /// Crash an upgrade after every number of writes; the next command must read the history,
+    /// recover, and upgrade.
+    pub(crate) async fn crash_at_every_step(make: impl AsyncFn() -> Arc<dyn Driver>, big: bool) {
+        let manifest = |tag: &str| {
+            if big {
+                format!("# {tag}\n{}", noise(1_500_000))
+            } else {
+                format!("# {tag}\n")
+            }
+        };
+        let mut steps_seen = 0;
+        for budget in 0.. {
+            let world = World::new(make().await);
+            upgrade(&world.storage(usize::MAX), "first", &manifest("v1"))
+                .await
+                .unwrap();
+            let crashed = upgrade(&world.storage(budget), "crasher", &manifest("v2")).await;
+            if crashed.is_ok() {
+                assert!(budget >= 3, "an upgrade takes at least 4 writes");
+                break;
+            }
+            steps_seen += 1;
+
+            // The next command, right away: history reads; a live lease blocks, clearly.
+            let next = world.storage(usize::MAX);
+            let h = next.history("web").await.unwrap();
+            assert!(
+                !h.is_empty(),
+                "history readable after a crash at write {budget}"
+            );
+            assert!(
+                next.deployed("web").await.is_ok(),
+                "a deployed revision always exists: {:?}",
+                statuses(&h)
+            );
+            match upgrade(&next, "next", &manifest("v3")).await {
+                Err(StorageError::Locked { holder, .. }) => {
+                    assert!(holder.contains("crasher"), "{holder}");
+                    world.advance(DEFAULT_LEASE_SECS + 1);
+                    let deployed = upgrade(&next, "next", &manifest("v3")).await.unwrap();
+                    assert!(deployed.manifest.starts_with("# v3"));
+                }
+                Ok(deployed) => assert!(deployed.manifest.starts_with("# v3")),
+                Err(e) => panic!("after a crash at write {budget}: {e}"),
+            }
+            let h = next.history("web").await.unwrap();
+            let deployed: Vec<_> = h
+                .iter()
+                .filter(|r| r.status() == Status::Deployed)
+                .collect();
+            assert_eq!(deployed.len(), 1, "{:?}", statuses(&h));
+            assert_eq!(deployed[0].version, h.last().unwrap().version);
+            assert!(
+                h.iter().all(|r| !r.status().is_pending()),
+                "{:?}",
+                statuses(&h)
+            );
+            assert!(h.iter().all(|r| lease_of(r).is_none()));
+            assert_eq!(next.last("web").await.unwrap().info.unwrap().notes, "ok");
+        }
+        assert!(steps_seen >= 4, "crashed at {steps_seen} points");
+    }
+
+    #[tokio::test]
+    async fn crash_at_every_step_memory() {
+        crash_at_every_step(
+            async || Arc::new(Memory::new("prod")) as Arc<dyn Driver>,
+            false,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn crash_at_every_step_secrets() {
+        crash_at_every_step(
+            async || Arc::new(KubeDriver::secrets(Arc::new(FakeKube::new()))) as Arc<dyn Driver>,
+            false,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn crash_at_every_step_chunked_configmaps() {
+        crash_at_every_step(
+            async || {
+                Arc::new(KubeDriver::config_maps(Arc::new(FakeKube::new()))) as Arc<dyn Driver>
+            },
+            true,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn crash_inside_a_chunked_write() {
+        // Crash the kube API itself after each write of a chunked upgrade.
+        for writes in 0..12 {
+            let api = Arc::new(FakeKube::new());
+            let world = World::new(Arc::new(KubeDriver::secrets(api.clone())));
+            let big = noise(1_500_000);
+            upgrade(&world.storage(usize::MAX), "first", &big)
+                .await
+                .unwrap();
+            api.crash_after(Some(writes));
+            let r = upgrade(
+                &world.storage(usize::MAX),
+                "crasher",
+                &format!("{big}\n# 2"),
+            )
+            .await;
+            api.crash_after(None);
+            world.advance(DEFAULT_LEASE_SECS + 1);
+            let next = world.storage(usize::MAX);
+            assert!(next.history("web").await.is_ok());
+            let d = upgrade(&next, "next", &format!("{big}\n# 3"))
+                .await
+                .unwrap();
+            assert!(
+                d.manifest.ends_with("# 3"),
+                "after {writes} writes ({:?})",
+                r.map(|_| ())
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_upgrades_one_wins() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        upgrade(&s, "first", "v1").await.unwrap();
+        let a = begin(&s, content("a"), Operation::Upgrade, "alice", 60)
+            .await
+            .unwrap();
+        let e = begin(&s, content("b"), Operation::Upgrade, "bob", 60)
+            .await
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with(
+                "another operation (install/upgrade/rollback) is in progress on release \"web\""
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains("alice"), "{msg}");
+        commit(&s, a, "Upgrade complete", |_| {}).await.unwrap();
+        assert_eq!(s.deployed("web").await.unwrap().manifest, "a");
+    }
+
+    #[tokio::test]
+    async fn racing_creates_one_wins() {
+        // Both passed recovery; the create decides.
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        let mut r = content("a");
+        r.version = 1;
+        r.set_status(Status::PendingInstall, "");
+        set_lease(
+            &mut r,
+            &Lease {
+                owner: "alice".into(),
+                expires: i64::MAX,
+            },
+        );
+        s.create(&r).await.unwrap();
+        // bob computed the same next revision before alice's create landed:
+        let mut b = content("b");
+        b.version = 1;
+        assert!(matches!(s.create(&b).await, Err(StorageError::Exists)));
+    }
+
+    #[tokio::test]
+    async fn expired_lease_is_taken_over_and_the_old_holder_learns_it() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        upgrade(&s, "first", "v1").await.unwrap();
+        let mut stalled = begin(&s, content("a"), Operation::Upgrade, "alice", 60)
+            .await
+            .unwrap();
+        world.advance(30);
+        renew(&s, &mut stalled).await.unwrap();
+        world.advance(61);
+        let rec = recover(&s, "web").await.unwrap();
+        assert!(rec.locked.is_none());
+        assert!(
+            rec.actions[0].contains("alice stopped before finishing"),
+            "{:?}",
+            rec.actions
+        );
+        let failed = s.get("web", 2).await.unwrap();
+        assert_eq!(failed.status(), Status::Failed);
+        assert!(
+            failed
+                .info
+                .unwrap()
+                .description
+                .starts_with("Upgrade interrupted")
+        );
+        let bob = begin(&s, content("b"), Operation::Upgrade, "bob", 60)
+            .await
+            .unwrap();
+        assert_eq!(bob.release.version, 3);
+        let e = commit(&s, stalled, "Upgrade complete", |_| {})
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StorageError::LockLost { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .contains("lost the lock on release \"web\" revision 2"),
+            "{e}"
+        );
+        commit(&s, bob, "Upgrade complete", |_| {}).await.unwrap();
+        let h = s.history("web").await.unwrap();
+        assert_eq!(
+            statuses(&h),
+            [
+                (1, "superseded".into()),
+                (2, "failed".into()),
+                (3, "deployed".into())
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn helm_written_pending_is_respected_then_taken_over() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        upgrade(&s, "first", "v1").await.unwrap();
+        let mut helm = content("helm");
+        helm.version = 2;
+        helm.info.as_mut().unwrap().last_deployed = Some(GoTime::from_unix((s.clock)(), 0));
+        helm.set_status(Status::PendingUpgrade, "Preparing upgrade");
+        s.create(&helm).await.unwrap();
+        let e = begin(&s, content("w"), Operation::Upgrade, "w", 60)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("written by helm"), "{e}");
+        world.advance(HELM_PENDING_GRACE);
+        let held = begin(&s, content("w"), Operation::Upgrade, "w", 60)
+            .await
+            .unwrap();
+        assert_eq!(held.release.version, 3);
+        assert_eq!(s.get("web", 2).await.unwrap().status(), Status::Failed);
+    }
+
+    #[tokio::test]
+    async fn dropped_operation_future_leaves_a_lock_that_expires() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = Arc::new(world.storage(usize::MAX));
+        upgrade(&s, "first", "v1").await.unwrap();
+        let s2 = s.clone();
+        let task = tokio::spawn(async move {
+            let held = begin(&s2, content("a"), Operation::Upgrade, "alice", 60)
+                .await
+                .unwrap();
+            std::future::pending::<()>().await; // applying forever…
+            commit(&s2, held, "never", |_| {}).await
+        });
+        while s.last("web").await.unwrap().version < 2 {
+            tokio::task::yield_now().await;
+        }
+        task.abort(); // …until killed
+        let _ = task.await;
+        assert!(matches!(
+            begin(&s, content("b"), Operation::Upgrade, "bob", 60).await,
+            Err(StorageError::Locked { .. })
+        ));
+        world.advance(61);
+        let held = begin(&s, content("b"), Operation::Upgrade, "bob", 60)
+            .await
+            .unwrap();
+        commit(&s, held, "Upgrade complete", |_| {}).await.unwrap();
+        assert_eq!(s.deployed("web").await.unwrap().version, 3);
+    }
+
+    #[tokio::test]
+    async fn renewer_keeps_the_lease_and_reports_loss() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = Arc::new(world.storage(usize::MAX));
+        let held = begin(&s, content("a"), Operation::Install, "alice", 3)
+            .await
+            .unwrap();
+        world.advance(2);
+        let r = Renewer::start(s.clone(), held);
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let held = r.finish().await.unwrap();
+        assert!(
+            held.lease.expires >= 1_750_000_000 + 2 + 3,
+            "{:?}",
+            held.lease
+        );
+        // Taken over behind its back: the renewer stops with LockLost.
+        world.advance(10);
+        recover(&s, "web").await.unwrap();
+        let r = Renewer::start(s.clone(), held);
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert!(matches!(
+            r.finish().await,
+            Err(StorageError::LockLost { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn fail_marks_failed_and_unlocks() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        let held = begin(&s, content("a"), Operation::Install, "alice", 60)
+            .await
+            .unwrap();
+        let rel = fail(&s, held, "Release \"web\" failed: boom")
+            .await
+            .unwrap();
+        assert_eq!(rel.status(), Status::Failed);
+        assert!(lease_of(&s.get("web", 1).await.unwrap()).is_none());
+        let held = begin(&s, content("b"), Operation::Install, "bob", 60)
+            .await
+            .unwrap();
+        assert_eq!(held.release.version, 2);
+    }
+}
