@@ -13,50 +13,9 @@ use crate::func::{FuncError, FuncSpec, Param};
 use crate::funcs::math::to_int;
 use crate::value::Value;
 
-/// Go's `%v` formatting of a value (what `fmt.Sprint` prints).
-///
-/// Private stand-in: the lead will unify this with `gofmt.rs`.
+/// Go's `%v` (shared with every family: `text::sprint`).
 pub(crate) fn fmt_v(v: &Value) -> String {
-    let mut out = String::new();
-    write_v(&mut out, v, 0);
-    out
-}
-
-fn write_v(out: &mut String, v: &Value, depth: usize) {
-    if depth > 100 {
-        out.push_str("...");
-        return;
-    }
-    match v {
-        Value::Nil => out.push_str("<nil>"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
-        Value::Float(f) => out.push_str(&crate::num::format_float(*f, 'g', -1)),
-        Value::String(s) => out.push_str(s),
-        Value::List(l) => {
-            out.push('[');
-            for (i, e) in l.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                write_v(out, e, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Map(m) => {
-            out.push_str("map[");
-            for (i, (k, e)) in m.entries().iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                out.push_str(k);
-                out.push(':');
-                write_v(out, e, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Object(o) => out.push_str(&o.display()),
-    }
+    super::text::sprint(v)
 }
 
 /// Sprig's `strval`: strings as they are, Stringers via `String()`, the rest
