@@ -2,6 +2,7 @@
 //! (no clap types) and returns what the CLI prints or an error to report.
 
 pub mod plugin;
+pub mod show;
 pub mod template;
 pub mod version;
 

@@ -95,6 +95,13 @@ pub enum Command {
         #[arg(long)]
         short: bool,
     },
+    /// Show information of a chart (chart, values, readme, crds, all)
+    Show {
+        /// What to show: chart, values, readme, crds or all
+        what: ShowWhat,
+        /// The chart directory or archive
+        chart: PathBuf,
+    },
     /// Install, list, inspect, verify and run plugins
     #[command(subcommand)]
     Plugin(PluginCommand),
@@ -186,6 +193,15 @@ pub struct TemplateArgs {
     /// Add a custom description (accepted)
     #[arg(long)]
     pub description: Option<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ShowWhat {
+    Chart,
+    Values,
+    Readme,
+    Crds,
+    All,
 }
 
 #[derive(Subcommand, Debug)]
@@ -281,6 +297,16 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
     let settings = cli.global.settings();
     match cli.command {
         Command::Version { short } => Ok(action::version::run(short) + "\n"),
+        Command::Show { what, chart } => {
+            let what = match what {
+                ShowWhat::Chart => action::show::What::Chart,
+                ShowWhat::Values => action::show::What::Values,
+                ShowWhat::Readme => action::show::What::Readme,
+                ShowWhat::Crds => action::show::What::Crds,
+                ShowWhat::All => action::show::What::All,
+            };
+            Ok(action::show::run(what, &chart).map_err(Failure)?)
+        }
         Command::Template(t) => {
             let opts = action::template::TemplateOptions {
                 args: t.args,
