@@ -149,12 +149,19 @@ impl std::error::Error for Error {}
 /// Answers `lookup apiVersion kind namespace name`.
 pub type LookupFn = Box<dyn Fn(&str, &str, &str, &str) -> Result<Value, String>>;
 
+/// A `tpl` string, parsed: its body and the templates it defines.
+struct TplTrees {
+    main: Rc<Tree>,
+    defines: Vec<Rc<Tree>>,
+}
+
 /// One template set (Helm uses one for the whole chart tree).
 pub struct Engine {
     trees: HashMap<Rc<str>, Rc<Tree>>,
     funcs: Rc<HashMap<&'static str, FuncSpec>>,
     lookup: Option<LookupFn>,
     include_counts: RefCell<HashMap<String, usize>>,
+    tpl_cache: RefCell<HashMap<Rc<str>, Rc<TplTrees>>>,
 }
 
 impl Default for Engine {
@@ -184,6 +191,7 @@ impl Engine {
             funcs: Rc::new(funcs::table()),
             lookup: None,
             include_counts: RefCell::new(HashMap::new()),
+            tpl_cache: RefCell::new(HashMap::new()),
         }
     }
 
@@ -1316,19 +1324,38 @@ impl<'e> State<'e> {
         };
         let vals = &args[1];
         // Helm 4 parses the string as a template named after its template set.
-        let name = SET_NAME.to_string();
-        let funcs = self.engine.funcs.clone();
-        let parsed = parse::parse(&name, text, &|n| is_func(&funcs, n)).map_err(|e| {
-            self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
-        })?;
-        let mut overlay: HashMap<Rc<str>, Rc<Tree>> =
-            self.overlay.as_deref().cloned().unwrap_or_default();
-        for d in parsed.defines {
-            overlay.insert(d.name.clone(), Rc::new(d));
-        }
-        let saved_overlay = self.overlay.replace(Rc::new(overlay));
+        // Charts call tpl on the same strings for every object; parse each once.
+        let cached = self.engine.tpl_cache.borrow().get(&**text).cloned();
+        let parsed = match cached {
+            Some(p) => p,
+            None => {
+                let funcs = self.engine.funcs.clone();
+                let p = parse::parse(SET_NAME, text, &|n| is_func(&funcs, n)).map_err(|e| {
+                    self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
+                })?;
+                let p = Rc::new(TplTrees {
+                    main: Rc::new(p.main),
+                    defines: p.defines.into_iter().map(Rc::new).collect(),
+                });
+                self.engine
+                    .tpl_cache
+                    .borrow_mut()
+                    .insert(text.clone(), p.clone());
+                p
+            }
+        };
+        let saved_overlay = if parsed.defines.is_empty() {
+            self.overlay.clone()
+        } else {
+            let mut overlay: HashMap<Rc<str>, Rc<Tree>> =
+                self.overlay.as_deref().cloned().unwrap_or_default();
+            for d in &parsed.defines {
+                overlay.insert(d.name.clone(), d.clone());
+            }
+            self.overlay.replace(Rc::new(overlay))
+        };
         let mut out = String::new();
-        let r = self.exec_tree(&mut out, Rc::new(parsed.main), vals, cmd.pos);
+        let r = self.exec_tree(&mut out, parsed.main.clone(), vals, cmd.pos);
         self.overlay = saved_overlay;
         r.map_err(|e| {
             self.call_error(
