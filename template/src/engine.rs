@@ -302,7 +302,7 @@ impl<'e> State<'e> {
             Node::Action { pipe, .. } => {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
-                    self.print_value(out, pipe, &v)?;
+                    Self::print_value(out, &v);
                 }
             }
             Node::If {
@@ -483,15 +483,14 @@ impl<'e> State<'e> {
             .ok_or_else(|| self.error(pos, name, format!("undefined variable: {name}")))
     }
 
-    fn print_value(&self, out: &mut String, pipe: &Pipe, v: &Value) -> R<()> {
+    /// Go's `printValue`: a missing value prints `<no value>`.
+    fn print_value(out: &mut String, v: &Value) {
         match v {
             Value::Nil => out.push_str("<no value>"),
             Value::String(s) => out.push_str(s),
             Value::Object(o) => out.push_str(&o.display()),
             v => out.push_str(&sprint(v)),
         }
-        let _ = pipe;
-        Ok(())
     }
 
     fn eval_cmds(&mut self, dot: &Value, cmds: &[Command]) -> R<Value> {
@@ -568,7 +567,7 @@ impl<'e> State<'e> {
             Operand::Ident(name) => self.eval_function(dot, name, cmd, final_),
             Operand::Pipe(p) => {
                 self.not_a_function(cmd, &final_)?;
-                self.eval_pipeline_scoped(dot, p)
+                self.eval_pipeline(dot, p)
             }
             Operand::Dot => {
                 self.not_a_function(cmd, &final_)?;
@@ -590,16 +589,11 @@ impl<'e> State<'e> {
         }
     }
 
-    /// A parenthesised pipeline (Go keeps any variables it declares in scope).
-    fn eval_pipeline_scoped(&mut self, dot: &Value, p: &Pipe) -> R<Value> {
-        self.eval_pipeline(dot, p)
-    }
-
     /// The value of an operand used as the base of a chain or as an argument.
     fn eval_operand_value(&mut self, dot: &Value, op: &Operand, pos: usize) -> R<Value> {
         match op {
             Operand::Dot => Ok(dot.clone()),
-            Operand::Pipe(p) => self.eval_pipeline_scoped(dot, p),
+            Operand::Pipe(p) => self.eval_pipeline(dot, p),
             Operand::Ident(name) => {
                 let cmd = Command {
                     pos,

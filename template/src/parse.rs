@@ -597,7 +597,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Some(_) => {
-                    let pipe = self.parse_pipe("command", true)?;
+                    let pipe = self.parse_pipe("command")?;
                     list.push(Node::Action {
                         pos: action_pos,
                         pipe,
@@ -630,7 +630,7 @@ impl<'a> Parser<'a> {
 
     fn parse_control(&mut self, kind: &'static str, pos: usize) -> PResult<Node> {
         let mark = self.vars.len();
-        let pipe = self.parse_pipe(kind, false)?;
+        let pipe = self.parse_pipe(kind)?;
         if kind == "range" {
             self.range_depth += 1;
         }
@@ -652,14 +652,9 @@ impl<'a> Parser<'a> {
                         Some(vec![nested])
                     }
                     Some(t) => {
-                        let p = self.pos_here();
-                        let _ = t;
                         return self.err(
-                            p,
-                            format!(
-                                "unexpected {} in else",
-                                tok_desc(self.peek().unwrap_or(&Tok::Nil))
-                            ),
+                            self.pos_here(),
+                            format!("unexpected {} in else", tok_desc(&t)),
                         );
                     }
                     None => {
@@ -728,7 +723,7 @@ impl<'a> Parser<'a> {
             None => return self.err(pos, "unexpected end in template clause"),
         };
         let pipe = if self.peek().is_some() {
-            Some(self.parse_pipe("template clause", false)?)
+            Some(self.parse_pipe("template clause")?)
         } else {
             None
         };
@@ -752,7 +747,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses a pipeline from the remaining tokens of the action.
-    fn parse_pipe(&mut self, ctx: &str, allow_empty_is_error: bool) -> PResult<Pipe> {
+    fn parse_pipe(&mut self, ctx: &str) -> PResult<Pipe> {
         let pos = self.pos_here();
         let mut decl = Vec::new();
         let mut is_assign = false;
@@ -828,7 +823,6 @@ impl<'a> Parser<'a> {
             }
         }
         if cmds.is_empty() {
-            let _ = allow_empty_is_error;
             return self.err(pos, format!("missing value for {ctx}"));
         }
         // Go: non-executable command in pipeline stage 2+ (literals).
@@ -946,7 +940,7 @@ impl<'a> Parser<'a> {
             Tok::Bool(b) => Operand::Bool(b),
             Tok::Nil => Operand::Nil,
             Tok::LParen => {
-                let pipe = self.parse_pipe("parenthesized pipeline", false)?;
+                let pipe = self.parse_pipe("parenthesized pipeline")?;
                 match self.next() {
                     Some((Tok::RParen, _, _)) => {}
                     _ => return self.err(p, "unclosed left paren"),
