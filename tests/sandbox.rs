@@ -32,6 +32,15 @@ fn prepare(rt: &Runtime, dir: &std::path::Path, extra: &str) -> Prepared {
         .expect("prepare hostile guest")
 }
 
+/// A runtime and the hostile guest prepared with `extra` manifest YAML; the
+/// directory is the plugin's (relative grants resolve against it).
+fn setup(extra: &str) -> (Runtime, tempfile::TempDir, Prepared) {
+    let rt = runtime();
+    let tmp = tempfile::tempdir().unwrap();
+    let p = prepare(&rt, tmp.path(), extra);
+    (rt, tmp, p)
+}
+
 /// After any failure the same runtime still runs the plugin normally.
 fn assert_host_survives(rt: &Runtime, p: &Prepared) {
     assert_eq!(
@@ -49,9 +58,7 @@ fn guest_error(r: Result<String, PluginError>) -> String {
 
 #[test]
 fn cannot_read_etc_passwd() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "");
+    let (rt, _tmp, p) = setup("");
     let msg = guest_error(call(&rt, &p, &["read-file", "/etc/passwd"]));
     assert!(msg.starts_with("read denied"), "{msg}");
     assert!(!msg.contains("root:"), "{msg}");
@@ -177,9 +184,7 @@ fn environment_is_empty_unless_granted() {
 
 #[test]
 fn clocks_are_frozen_unless_granted() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "");
+    let (rt, tmp, p) = setup("");
     assert_eq!(call(&rt, &p, &["clock"]).unwrap(), "0");
     let granted = prepare(&rt, tmp.path(), "capabilities:\n  clocks: true\n");
     let secs: u64 = call(&rt, &granted, &["clock"]).unwrap().parse().unwrap();
@@ -188,9 +193,7 @@ fn clocks_are_frozen_unless_granted() {
 
 #[test]
 fn allocating_4_gib_hits_the_memory_limit() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "limits: {memory: 64Mi}\n");
+    let (rt, _tmp, p) = setup("limits: {memory: 64Mi}\n");
     let err = call(&rt, &p, &["alloc-mib", "4096"]).unwrap_err();
     assert!(matches!(err, PluginError::Memory { .. }), "{err:?}");
     let text = err.to_string();
@@ -284,9 +287,7 @@ fn sleeping_past_the_wall_time_is_stopped() {
 
 #[test]
 fn unbounded_recursion_overflows_the_stack() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "");
+    let (rt, _tmp, p) = setup("");
     let err = call(&rt, &p, &["recurse"]).unwrap_err();
     assert!(matches!(err, PluginError::StackOverflow { .. }), "{err:?}");
     assert!(err.to_string().contains("overflowed its stack"), "{err}");
@@ -295,9 +296,7 @@ fn unbounded_recursion_overflows_the_stack() {
 
 #[test]
 fn writing_1_gib_to_stdout_hits_the_output_limit() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "");
+    let (rt, _tmp, p) = setup("");
     let err = call(&rt, &p, &["stdout", &(1usize << 30).to_string()]).unwrap_err();
     assert!(
         matches!(
@@ -315,9 +314,7 @@ fn writing_1_gib_to_stdout_hits_the_output_limit() {
 
 #[test]
 fn returning_1_gib_is_stopped_by_the_memory_limit() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "");
+    let (rt, _tmp, p) = setup("");
     let err = call(&rt, &p, &["result", &(1usize << 30).to_string()]).unwrap_err();
     assert!(matches!(err, PluginError::Memory { .. }), "{err:?}");
     assert_host_survives(&rt, &p);
@@ -325,9 +322,7 @@ fn returning_1_gib_is_stopped_by_the_memory_limit() {
 
 #[test]
 fn a_result_above_the_result_limit_is_refused() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "limits: {result: 1Mi}\n");
+    let (rt, _tmp, p) = setup("limits: {result: 1Mi}\n");
     let err = call(&rt, &p, &["result", &(8usize << 20).to_string()]).unwrap_err();
     assert!(matches!(err, PluginError::Result { .. }), "{err:?}");
     assert!(
@@ -355,9 +350,7 @@ fn host_log_needs_a_grant() {
 
 #[test]
 fn a_panic_is_reported_with_its_message() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "");
+    let (rt, _tmp, p) = setup("");
     let err = call(&rt, &p, &["panic"]).unwrap_err();
     assert!(matches!(err, PluginError::Trap { .. }), "{err:?}");
     assert!(err.to_string().contains("panicked on purpose"), "{err}");
@@ -366,9 +359,7 @@ fn a_panic_is_reported_with_its_message() {
 
 #[test]
 fn structured_guest_errors_keep_their_location() {
-    let rt = runtime();
-    let tmp = tempfile::tempdir().unwrap();
-    let p = prepare(&rt, tmp.path(), "");
+    let (rt, _tmp, p) = setup("");
     let err = call(&rt, &p, &["error"]).unwrap_err();
     assert_eq!(
         err.to_string(),
