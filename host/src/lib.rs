@@ -13,6 +13,7 @@
 pub mod action;
 pub mod chart;
 pub mod cli;
+pub mod kube;
 pub mod plugin;
 pub mod render;
 pub mod settings;

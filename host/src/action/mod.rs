@@ -1,9 +1,15 @@
 //! One module per verb, as Helm's `pkg/action`: each takes plain values
 //! (no clap types) and returns what the CLI prints or an error to report.
 
+pub mod config;
+pub mod deploy;
+pub mod install;
 pub mod plugin;
 pub mod show;
+pub mod status;
 pub mod template;
+pub mod uninstall;
+pub mod upgrade;
 pub mod version;
 
 /// Output format for listing verbs (`-o table|json|yaml`), as Helm's.

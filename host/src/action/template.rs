@@ -38,6 +38,13 @@ pub struct TemplateOptions {
     pub post_renderer: Option<String>,
     pub post_renderer_args: Vec<String>,
     pub debug: bool,
+    /// `.Capabilities` discovered from a cluster (install/upgrade); `None` uses
+    /// `--kube-version`/`--api-versions` over Helm's defaults.
+    pub capabilities: Option<render::Capabilities>,
+    /// `.Release.Revision` (0 means 1).
+    pub revision: i64,
+    /// Values that replace `-f`/`--set` (upgrade's `--reuse-values`, rollback).
+    pub user_values: Option<whelm_template::value::Map>,
 }
 
 /// A failure, with what `helm template` still prints on stdout (`--debug`).
@@ -64,6 +71,9 @@ pub struct Prepared {
     pub request: RenderRequest,
     pub assemble: assemble::Options,
     pub kube_version: String,
+    /// The user-supplied values (`-f`, `--set`…), as stored in the release.
+    pub user_values: whelm_template::value::Map,
+    pub release: ReleaseOptions,
 }
 
 /// Helm's `Install.NameAndChart` as `helm template` uses it (its release
@@ -125,7 +135,10 @@ pub fn prepare(
         _ => None,
     };
     let (name, chart_ref) = name_and_chart(o)?;
-    let user = o.values.merge(files)?;
+    let user = match &o.user_values {
+        Some(v) => v.clone(),
+        None => o.values.merge(files)?,
+    };
     let mut chart = chart::load(std::path::Path::new(&chart_ref))?;
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
@@ -154,11 +167,14 @@ pub fn prepare(
         .map_err(|e| format!("release name check failed: release name {name:?}: {e}"))?;
     coalesce::process_dependencies(&mut chart, &user)
         .map_err(|e| format!("chart dependencies processing failed: {e}"))?;
-    let caps = render::capabilities(kube_version.as_deref(), &o.api_versions);
+    let caps = match &o.capabilities {
+        Some(c) => c.clone(),
+        None => render::capabilities(kube_version.as_deref(), &o.api_versions),
+    };
     let release = ReleaseOptions {
         name: name.clone(),
         namespace,
-        revision: 1,
+        revision: o.revision.max(1),
         is_upgrade: o.is_upgrade,
     };
     let vals = coalesce::coalesce_values(&chart, &user)?;
@@ -176,6 +192,8 @@ pub fn prepare(
     Ok(Prepared {
         chart,
         request,
+        user_values: user,
+        release,
         kube_version: kube,
         assemble: assemble::Options {
             include_crds: o.include_crds,
@@ -263,26 +281,26 @@ fn renderer_error(e: PluginError) -> String {
     }
 }
 
-/// Runs `helm template`.
-pub async fn run(host: &PluginHost, o: &TemplateOptions) -> Result<String, TemplateError> {
-    let p = prepare(o, &values::LocalFiles)?;
+/// Renders a prepared chart in the sandboxed renderer: every file, `NOTES.txt` included.
+pub async fn render_files(
+    host: &PluginHost,
+    p: &Prepared,
+    opts: &CallOptions,
+) -> Result<BTreeMap<String, String>, TemplateError> {
+    let debug = opts.verbose;
     let renderer = host
         .prepare(RENDERER, Role::Renderer)
         .map_err(renderer_error)?;
-    let opts = CallOptions {
-        verbose: o.debug,
-        lookup: None,
-    };
     let rendered = host
         .runtime()
-        .render(&renderer, &opts, &p.request)
+        .render(&renderer, opts, &p.request)
         .await
         .map_err(|e| {
             let msg = match e {
                 PluginError::Guest { message, .. } => message,
                 e => e.to_string(),
             };
-            if o.debug {
+            if debug {
                 TemplateError {
                     message: msg,
                     stdout: "\n".into(),
@@ -291,20 +309,40 @@ pub async fn run(host: &PluginHost, o: &TemplateOptions) -> Result<String, Templ
                 TemplateError::from(format!("{msg}{DEBUG_HINT}"))
             }
         })?;
-    let mut files: BTreeMap<String, String> =
-        rendered.into_iter().map(|r| (r.path, r.content)).collect();
+    Ok(rendered.into_iter().map(|r| (r.path, r.content)).collect())
+}
+
+/// Runs the post-renderer plugin `name` over the rendered files (notes already dropped).
+pub async fn post_render(
+    host: &PluginHost,
+    opts: &CallOptions,
+    files: &BTreeMap<String, String>,
+    name: &str,
+    args: &[String],
+) -> Result<BTreeMap<String, String>, String> {
+    let merged = merge_for_post_render(files);
+    let pr = host
+        .prepare(name, Role::PostRenderer)
+        .map_err(|e| e.to_string())?;
+    let out = host
+        .runtime()
+        .post_render(&pr, opts, &merged, args)
+        .await
+        .map_err(|e| format!("error while running post render on files: {e}"))?;
+    Ok(split_post_rendered(&out))
+}
+
+/// Runs `helm template`.
+pub async fn run(host: &PluginHost, o: &TemplateOptions) -> Result<String, TemplateError> {
+    let p = prepare(o, &values::LocalFiles)?;
+    let opts = CallOptions {
+        verbose: o.debug,
+        lookup: None,
+    };
+    let mut files = render_files(host, &p, &opts).await?;
     assemble::drop_notes(&mut files);
     if let Some(name) = &o.post_renderer {
-        let merged = merge_for_post_render(&files);
-        let pr = host
-            .prepare(name, Role::PostRenderer)
-            .map_err(|e| e.to_string())?;
-        let out = host
-            .runtime()
-            .post_render(&pr, &opts, &merged, &o.post_renderer_args)
-            .await
-            .map_err(|e| format!("error while running post render on files: {e}"))?;
-        files = split_post_rendered(&out);
+        files = post_render(host, &opts, &files, name, &o.post_renderer_args).await?;
     }
     output(&p, &files)
 }

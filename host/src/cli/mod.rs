@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod release;
+
 use crate::action::{self, OutputFormat};
 use crate::plugin::PluginHost;
 use crate::plugin::policy::Policy;
@@ -107,6 +109,8 @@ pub enum Command {
     Plugin(PluginCommand),
     /// Locally render templates
     Template(Box<TemplateArgs>),
+    #[command(flatten)]
+    Release(release::ReleaseCommand),
 }
 
 /// `helm template`'s flags.
@@ -333,6 +337,7 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
                 post_renderer: t.post_renderer,
                 post_renderer_args: t.post_renderer_args,
                 debug: settings.debug,
+                ..Default::default()
             };
             let host = plugin_host(&settings)?;
             let rt = runtime()?;
@@ -347,6 +352,7 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
                     Failure(e.message)
                 })
         }
+        Command::Release(cmd) => release::execute(cmd, &settings),
         Command::Plugin(cmd) => {
             let host = plugin_host(&settings)?;
             match cmd {

@@ -13,7 +13,7 @@ use crate::plugin::bindings::v0_1_0::renderer::exports::whelm::plugin::render as
 use crate::plugin::bindings::v0_1_0::types::File as WitFile;
 use crate::values::coalesce::table;
 
-pub use wit::{RenderRequest, Rendered};
+pub use wit::{Capabilities, RenderRequest, Rendered};
 
 /// Kubernetes version `helm template` assumes (helm 4.3.1).
 pub const DEFAULT_KUBE_VERSION: &str = "v1.37.0";
@@ -126,6 +126,15 @@ pub fn parse_kube_version(s: &str) -> Result<String, String> {
         .map(|p| p.parse::<u64>().map(|n| n.to_string()).map_err(|_| bad()))
         .collect::<Result<_, _>>()?;
     Ok(format!("v{}{rest}", nums.join(".")))
+}
+
+/// `.Capabilities` of a live cluster: its version and exactly the API versions it serves.
+pub fn cluster_capabilities(git_version: &str, api_versions: Vec<String>) -> wit::Capabilities {
+    wit::Capabilities {
+        kube_version: git_version.to_string(),
+        api_versions,
+        helm_version: HELM_VERSION_JSON.to_string(),
+    }
 }
 
 /// `.Capabilities` for `helm template`: the kube version (default

@@ -53,6 +53,15 @@ pub const LOCK_OWNER: &str = "whelm.sh/lock-owner";
 pub const LOCK_EXPIRES: &str = "whelm.sh/lock-expires";
 /// Default lease length; the [`Renewer`] renews every third of it.
 pub const DEFAULT_LEASE_SECS: i64 = 120;
+/// The lease length: `WHELM_LOCK_LEASE_SECS` (tests shorten it), else [`DEFAULT_LEASE_SECS`].
+pub fn lease_secs() -> i64 {
+    std::env::var("WHELM_LOCK_LEASE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(DEFAULT_LEASE_SECS)
+}
+
 /// How long a pending revision written by Helm (which has no lease) is considered live,
 /// counted from its `last_deployed` time. Helm's default `--timeout` is 5 minutes.
 pub const HELM_PENDING_GRACE: i64 = 1800;
@@ -332,7 +341,10 @@ pub async fn commit(
     storage.update(&rel).await?;
     if let Ok(all) = storage.deployed_all(&rel.name).await {
         for mut old in all.into_iter().filter(|r| r.version < rel.version) {
-            old.set_status(Status::Superseded, "Superseded");
+            // Helm changes only the status of the revision it supersedes.
+            if let Some(info) = old.info.as_mut() {
+                info.status = Status::Superseded;
+            }
             storage.update(&old).await?;
         }
     }

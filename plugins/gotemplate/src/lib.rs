@@ -66,12 +66,31 @@ pub fn build_input(req: &RenderRequest) -> Result<RenderInput, PluginError> {
 pub fn render_request(req: RenderRequest) -> Result<Vec<Rendered>, PluginError> {
     let input = build_input(&req)?;
     let mut engine = whelm_template::Engine::new();
+    #[cfg(target_arch = "wasm32")]
+    engine.set_lookup(Box::new(host_lookup));
     let out = render(&input, &mut engine).map_err(|e| PluginError::msg(e.helm_message()))?;
     drop(input);
     Ok(out
         .into_iter()
         .map(|(path, content)| Rendered { path, content })
         .collect())
+}
+
+/// Helm's `lookup` through the host's `cluster` import: the object (or list) as Kubernetes'
+/// unstructured decoding gives it (integers int64, other numbers float64), an empty map when
+/// it does not exist — and always an empty map under `whelm template`, where the host answers
+/// nothing.
+#[cfg(target_arch = "wasm32")]
+fn host_lookup(
+    api_version: &str,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> Result<whelm_template::Value, String> {
+    match whelm_plugin_sdk::renderer::lookup(api_version, kind, namespace, name)? {
+        None => Ok(whelm_template::Value::empty_map()),
+        Some(json) => whelm_template::json::unmarshal_typed(&json),
+    }
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

@@ -1,0 +1,619 @@
+//! What install, upgrade, rollback and uninstall share: rendering a chart into a release
+//! record, turning manifests into cluster objects, applying and deleting them, running hooks and
+//! waiting. Helm keeps these on its `action.Configuration`; here they are free functions over
+//! [`Configuration`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::Value as Json;
+use whelm_template::Value;
+use whelm_template::value::Map;
+
+use super::config::Configuration;
+use super::template::{self, Prepared, TemplateOptions};
+use crate::chart::Chart;
+use crate::kube::ready::WaitStrategy;
+use crate::kube::resource::{self, ApplyOptions, BuildError, Propagation, Resource};
+use crate::kube::wait::{self, WaitOptions};
+use crate::plugin::PluginHost;
+use crate::plugin::runtime::CallOptions;
+use crate::render::assemble;
+use crate::storage::release::{self as rel, GoTime, Release};
+
+/// `--dry-run`: none, `client` (no cluster at all) or `server` (reads the cluster, changes
+/// nothing; whelm also sends every apply with `dryRun=All` so the server validates them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DryRun {
+    #[default]
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// Helm 4's values: `client`, `server`, `none`, and `true`/`false` (deprecated).
+    pub fn parse(s: Option<&str>) -> Result<DryRun, String> {
+        match s {
+            None | Some("none") | Some("false") => Ok(DryRun::None),
+            Some("client") | Some("true") | Some("unset") | Some("") => Ok(DryRun::Client),
+            Some("server") => Ok(DryRun::Server),
+            Some(other) => Err(format!(
+                "invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\""
+            )),
+        }
+    }
+    pub fn is_dry(self) -> bool {
+        self != DryRun::None
+    }
+    /// Whether the cluster is contacted.
+    pub fn interacts(self) -> bool {
+        self != DryRun::Client
+    }
+}
+
+/// `--server-side true|false|auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServerSide {
+    True,
+    False,
+    #[default]
+    Auto,
+}
+
+impl ServerSide {
+    pub fn parse(s: &str) -> Result<ServerSide, String> {
+        match s {
+            "true" => Ok(ServerSide::True),
+            "false" => Ok(ServerSide::False),
+            "auto" => Ok(ServerSide::Auto),
+            _ => Err(format!(
+                "invalid server-side value ({s}). Must be \"true\", \"false\" or \"auto\""
+            )),
+        }
+    }
+}
+
+/// Flags install and upgrade share.
+#[derive(Debug, Clone, Default)]
+pub struct DeployOptions {
+    pub values: crate::values::Options,
+    pub post_renderer: Option<String>,
+    pub post_renderer_args: Vec<String>,
+    pub server_side: ServerSide,
+    pub force_conflicts: bool,
+    pub dry_run: DryRun,
+    pub wait: WaitStrategy,
+    pub wait_for_jobs: bool,
+    pub timeout: Duration,
+    pub rollback_on_failure: bool,
+    pub cleanup_on_fail: bool,
+    pub take_ownership: bool,
+    pub create_namespace: bool,
+    pub history_max: usize,
+    pub description: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub skip_crds: bool,
+    pub no_hooks: bool,
+    pub skip_schema_validation: bool,
+    pub render_subchart_notes: bool,
+    pub debug: bool,
+}
+
+impl DeployOptions {
+    pub fn wait_options(&self) -> WaitOptions {
+        WaitOptions::new(self.wait, self.wait_for_jobs, self.timeout)
+    }
+}
+
+/// Converts template values to JSON (as Go's `json.Marshal` would write them).
+pub fn values_to_json(m: &Map) -> serde_json::Map<String, Json> {
+    let text = whelm_template::json::marshal(&Value::Map(m.clone())).unwrap_or_default();
+    match serde_json::from_str(&text) {
+        Ok(Json::Object(o)) => o,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Converts stored JSON values back to template values (numbers become float64, as in Helm).
+pub fn json_to_values(m: &serde_json::Map<String, Json>) -> Map {
+    let text = serde_json::to_string(m).unwrap_or_else(|_| "{}".into());
+    whelm_template::json::unmarshal_map(&text)
+        .map(Map::from_inner)
+        .unwrap_or_default()
+}
+
+fn release_file(f: &crate::chart::File) -> rel::File {
+    rel::File {
+        name: f.name.clone(),
+        data: Some(f.data.clone()),
+        ..Default::default()
+    }
+}
+
+/// The chart as a release stores it (metadata, templates, values, schema, files; no
+/// subcharts, as Helm).
+pub fn release_chart(c: &Chart) -> rel::Chart {
+    let m = &c.metadata;
+    let metadata = rel::Metadata {
+        name: m.name.clone(),
+        home: m.home.clone(),
+        sources: m.sources.clone(),
+        version: m.version.clone(),
+        description: m.description.clone(),
+        keywords: m.keywords.clone(),
+        maintainers: m
+            .maintainers
+            .iter()
+            .map(|x| rel::Maintainer {
+                name: x.name.clone(),
+                email: x.email.clone(),
+                url: x.url.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        icon: m.icon.clone(),
+        api_version: m.api_version.clone(),
+        condition: m.condition.clone(),
+        tags: m.tags.clone(),
+        app_version: m.app_version.clone(),
+        deprecated: m.deprecated,
+        annotations: m.annotations.clone().unwrap_or_default(),
+        kube_version: m.kube_version.clone(),
+        dependencies: m
+            .dependencies
+            .iter()
+            .map(|d| rel::Dependency {
+                name: d.name.clone(),
+                version: d.version.clone(),
+                repository: d.repository.clone(),
+                condition: d.condition.clone(),
+                tags: d.tags.clone(),
+                enabled: d.enabled,
+                import_values: d
+                    .import_values
+                    .iter()
+                    .map(|v| {
+                        serde_json::from_str(
+                            &whelm_template::json::marshal(v).unwrap_or_else(|_| "null".into()),
+                        )
+                        .unwrap_or(Json::Null)
+                    })
+                    .collect(),
+                alias: d.alias.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        chart_type: m.chart_type.clone(),
+        ..Default::default()
+    };
+    rel::Chart {
+        metadata: Some(metadata),
+        templates: Some(c.templates.iter().map(release_file).collect()),
+        values: Some(values_to_json(&c.values)),
+        schema: c.schema.clone(),
+        files: Some(c.files.iter().map(release_file).collect()),
+        ..Default::default()
+    }
+}
+
+/// A chart rendered for a release.
+pub struct Rendered {
+    pub prepared: Prepared,
+    pub manifest: String,
+    pub hooks: Vec<rel::Hook>,
+    pub notes: String,
+}
+
+/// Helm's hook record for a rendered hook document.
+fn hook_record(h: &assemble::Hook) -> rel::Hook {
+    let doc = whelm_template::yaml::load(&h.manifest).unwrap_or(Value::Nil);
+    let meta = |k: &str| match &doc {
+        Value::Map(m) => match m.get("metadata") {
+            Some(Value::Map(md)) => md.get(k),
+            _ => None,
+        },
+        _ => None,
+    };
+    let name = match meta("name") {
+        Some(Value::String(s)) => s.to_string(),
+        _ => String::new(),
+    };
+    let annotation = |k: &str| match meta("annotations") {
+        Some(Value::Map(a)) => match a.get(k) {
+            Some(Value::String(s)) => Some(s.to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let list = |k: &str| {
+        annotation(k)
+            .map(|s| {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    rel::Hook {
+        name,
+        kind: h.kind.clone(),
+        path: h.path.clone(),
+        manifest: h.manifest.clone(),
+        events: h.events.clone(),
+        weight: annotation("helm.sh/hook-weight")
+            .and_then(|w| w.trim().parse().ok())
+            .unwrap_or(0),
+        delete_policies: list("helm.sh/hook-delete-policy"),
+        output_log_policies: list("helm.sh/hook-output-log-policy"),
+        ..Default::default()
+    }
+}
+
+/// Renders `chart_ref` for release `name` (Helm's `renderResources`): values, the sandboxed
+/// renderer, notes, the post-renderer, manifest sorting.
+pub async fn render(
+    host: &PluginHost,
+    cfg: &Configuration,
+    t: &TemplateOptions,
+    o: &DeployOptions,
+) -> Result<Rendered, String> {
+    let prepared = template::prepare(t, &crate::values::LocalFiles).map_err(|e| e.message)?;
+    // `lookup` reads the cluster only when the command talks to it (not `--dry-run=client`).
+    let lookup = if o.dry_run.interacts() {
+        let info = cfg.server().await?.clone();
+        Some(crate::kube::lookup::lookup_fn(
+            cfg.settings.kube.clone(),
+            info,
+        ))
+    } else {
+        None
+    };
+    let call = CallOptions {
+        verbose: o.debug,
+        lookup,
+    };
+    let mut files = template::render_files(host, &prepared, &call)
+        .await
+        .map_err(|e| e.message)?;
+    let top_notes = format!("{}/templates/NOTES.txt", prepared.chart.name());
+    let mut notes = String::new();
+    for (path, content) in files.iter() {
+        if path.ends_with("NOTES.txt") && (path == &top_notes || o.render_subchart_notes) {
+            if !notes.is_empty() {
+                notes.push('\n');
+            }
+            notes.push_str(content);
+        }
+    }
+    assemble::drop_notes(&mut files);
+    if let Some(name) = &o.post_renderer {
+        files = template::post_render(host, &call, &files, name, &o.post_renderer_args).await?;
+    }
+    let (hooks, manifests) = assemble::sort_manifests(&files)?;
+    let mut manifest = String::new();
+    for m in &manifests {
+        manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.path, m.content));
+    }
+    Ok(Rendered {
+        manifest,
+        hooks: hooks.iter().map(hook_record).collect(),
+        notes,
+        prepared,
+    })
+}
+
+/// A new release record for a render.
+pub fn new_release(r: &Rendered, o: &DeployOptions, revision: i64, ssa: bool) -> Release {
+    let now = GoTime::now();
+    Release {
+        name: r.prepared.release.name.clone(),
+        namespace: r.prepared.release.namespace.clone(),
+        version: revision,
+        chart: Some(release_chart(&r.prepared.chart)),
+        config: values_to_json(&r.prepared.user_values),
+        manifest: r.manifest.clone(),
+        hooks: r.hooks.clone(),
+        info: Some(rel::Info {
+            first_deployed: Some(now.clone()),
+            last_deployed: Some(now),
+            notes: r.notes.clone(),
+            ..Default::default()
+        }),
+        apply_method: if ssa { "ssa" } else { "csa" }.to_string(),
+        labels: o.labels.clone(),
+        ..Default::default()
+    }
+}
+
+/// Builds a manifest's objects, rediscovering once if a kind is unknown (CRDs just created).
+pub async fn build(cfg: &mut Configuration, manifest: &str) -> Result<Vec<Resource>, String> {
+    let ns = cfg.namespace.clone();
+    match resource::build(manifest, &ns, cfg.server().await?) {
+        Err(BuildError::Unmapped(_)) => {
+            cfg.forget_server();
+            resource::build(manifest, &ns, cfg.server().await?).map_err(|e| e.to_string())
+        }
+        r => r.map_err(|e| e.to_string()),
+    }
+}
+
+/// Builds the objects of an old release's manifest, skipping kinds the cluster no longer
+/// serves (there is nothing left to delete or compare for them).
+pub async fn build_lenient(cfg: &Configuration, manifest: &str) -> Result<Vec<Resource>, String> {
+    let info = cfg.server().await?;
+    let mut out = Vec::new();
+    for doc in assemble::split_manifests(manifest) {
+        match resource::build(&doc, &cfg.namespace, info) {
+            Ok(mut v) => out.append(&mut v),
+            Err(BuildError::Unmapped(_)) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(out)
+}
+
+fn progress_printer(debug: bool) -> impl FnMut(&str) + Send {
+    move |line: &str| {
+        if debug || std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Applies objects in order, concurrently within runs of one kind (Helm's `batchPerform`).
+pub async fn apply_all(
+    cfg: &Configuration,
+    items: &[Resource],
+    opts: &ApplyOptions,
+) -> Result<(), String> {
+    let cluster = cfg.cluster()?;
+    let results = resource::in_kind_groups(items, |r| async move {
+        cluster.apply(r, opts).await.map_err(|e| {
+            if e.is_conflict() {
+                format!(
+                    "conflict occurred while applying object {}/{} {}: {e}",
+                    r.namespace,
+                    r.name,
+                    gvk_string(r)
+                )
+            } else {
+                format!(
+                    "server-side apply failed for object {}/{} {}: {e}",
+                    r.namespace,
+                    r.name,
+                    gvk_string(r)
+                )
+            }
+        })
+    })
+    .await;
+    let errs: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(errs.join("; "))
+    }
+}
+
+/// Go's `GroupVersionKind.String()`: `apps/v1, Kind=Deployment`.
+fn gvk_string(r: &Resource) -> String {
+    let (group, version) = r
+        .api_version
+        .rsplit_once('/')
+        .unwrap_or(("", &r.api_version));
+    format!("{group}/{version}, Kind={}", r.kind)
+}
+
+/// Deletes objects (already in the order wanted); missing ones are fine. Returns the errors.
+pub async fn delete_all(cfg: &Configuration, items: &[Resource], p: Propagation) -> Vec<String> {
+    let Ok(cluster) = cfg.cluster() else {
+        return vec!["no cluster configured".into()];
+    };
+    let mut errs = Vec::new();
+    for r in items {
+        if let Err(e) = cluster.delete_resource(r, p).await {
+            errs.push(format!("failed to delete {}: {e}", r.describe()));
+        }
+    }
+    errs
+}
+
+/// Waits for objects per `--wait`.
+pub async fn wait_ready(
+    cfg: &Configuration,
+    items: &[Resource],
+    o: &DeployOptions,
+) -> Result<(), String> {
+    let mut report = progress_printer(o.debug);
+    wait::wait_ready(cfg.cluster()?, items, &o.wait_options(), &mut report).await
+}
+
+/// Installs the chart tree's CRDs (`crds/` directories) and waits until they are established.
+pub async fn install_crds(cfg: &mut Configuration, chart: &Chart) -> Result<(), String> {
+    let crds = chart.crd_objects(chart.name());
+    if crds.is_empty() {
+        return Ok(());
+    }
+    let mut all = Vec::new();
+    for crd in crds {
+        let text = String::from_utf8_lossy(&crd.file.data).to_string();
+        let items = build(cfg, &text)
+            .await
+            .map_err(|e| format!("failed to install CRD {}: {e}", crd.filename))?;
+        if items.is_empty() {
+            return Err(format!(
+                "failed to install CRD {}: resources are empty",
+                crd.filename
+            ));
+        }
+        apply_all(cfg, &items, &ApplyOptions::default())
+            .await
+            .map_err(|e| format!("failed to install CRD {}: {e}", crd.filename))?;
+        all.extend(items);
+    }
+    let o = WaitOptions::new(WaitStrategy::Watcher, false, Duration::from_secs(60));
+    let mut report = progress_printer(false);
+    wait::wait_ready(cfg.cluster()?, &all, &o, &mut report).await?;
+    cfg.forget_server();
+    Ok(())
+}
+
+fn hook_sort(hooks: &mut [&mut rel::Hook]) {
+    hooks.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.name.cmp(&b.name)));
+}
+
+/// Runs the hooks of `event` (Helm's `execHook`): by weight then name; each one's old objects
+/// deleted first (`before-hook-creation`, the default policy), applied, waited for (Jobs to
+/// complete, Pods to succeed), and deleted afterwards per `hook-succeeded`/`hook-failed`.
+pub async fn run_hooks(
+    cfg: &mut Configuration,
+    release: &mut Release,
+    event: &str,
+    o: &DeployOptions,
+) -> Result<(), String> {
+    let mut hooks: Vec<&mut rel::Hook> = release
+        .hooks
+        .iter_mut()
+        .filter(|h| h.events.iter().any(|e| e == event))
+        .collect();
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    hook_sort(&mut hooks);
+    let mut wait_o = o.wait_options();
+    if wait_o.strategy == WaitStrategy::HookOnly {
+        wait_o.strategy = WaitStrategy::Watcher;
+    }
+    let mut report = progress_printer(o.debug);
+    let mut done: Vec<Vec<Resource>> = Vec::new();
+    for i in 0..hooks.len() {
+        if hooks[i].delete_policies.is_empty() {
+            hooks[i].delete_policies = vec!["before-hook-creation".into()];
+        }
+        let items = build(cfg, &hooks[i].manifest.clone()).await.map_err(|e| {
+            format!(
+                "unable to build kubernetes object for {event} hook {}: {e}",
+                hooks[i].path
+            )
+        })?;
+        let h = &mut hooks[i];
+        if has_policy(h, "before-hook-creation") && h.kind != "CustomResourceDefinition" {
+            delete_and_wait(cfg, &items, &wait_o).await?;
+        }
+        h.last_run = rel::HookExecution {
+            started_at: Some(GoTime::now()),
+            phase: "Running".into(),
+            ..Default::default()
+        };
+        let applied = apply_all(cfg, &items, &ApplyOptions::default()).await;
+        if let Err(e) = applied {
+            h.last_run.completed_at = Some(GoTime::now());
+            h.last_run.phase = "Failed".into();
+            return Err(format!("warning: Hook {event} {} failed: {e}", h.path));
+        }
+        let waited = wait::wait_hooks(cfg.cluster()?, &items, &wait_o, &mut report).await;
+        let h = &mut hooks[i];
+        h.last_run.completed_at = Some(GoTime::now());
+        if let Err(e) = waited {
+            h.last_run.phase = "Failed".into();
+            if has_policy(h, "hook-failed") && h.kind != "CustomResourceDefinition" {
+                let _ = delete_and_wait(cfg, &items, &wait_o).await;
+            }
+            for (j, earlier) in done.iter().enumerate() {
+                if has_policy(hooks[j], "hook-succeeded") {
+                    delete_and_wait(cfg, earlier, &wait_o).await?;
+                }
+            }
+            return Err(e);
+        }
+        hooks[i].last_run.phase = "Succeeded".into();
+        done.push(items);
+    }
+    for (j, items) in done.iter().enumerate().rev() {
+        if has_policy(hooks[j], "hook-succeeded") && hooks[j].kind != "CustomResourceDefinition" {
+            delete_and_wait(cfg, items, &wait_o).await?;
+        }
+    }
+    Ok(())
+}
+
+fn has_policy(h: &rel::Hook, p: &str) -> bool {
+    h.delete_policies.iter().any(|x| x == p)
+}
+
+async fn delete_and_wait(
+    cfg: &Configuration,
+    items: &[Resource],
+    o: &WaitOptions,
+) -> Result<(), String> {
+    let errs = delete_all(cfg, items, Propagation::Background).await;
+    if !errs.is_empty() {
+        return Err(errs.join("; "));
+    }
+    let mut report = progress_printer(false);
+    wait::wait_deleted(cfg.cluster()?, items, o, &mut report).await
+}
+
+/// Adds Helm's ownership metadata to every object.
+pub fn set_owner(items: &mut [Resource], release: &str, namespace: &str) {
+    for r in items {
+        r.set_owner(release, namespace);
+    }
+}
+
+/// Objects that already exist: for `--take-ownership` they are adopted; otherwise each must
+/// carry this release's ownership metadata (Helm's `existingResourceConflict`).
+pub async fn check_existing(
+    cfg: &Configuration,
+    items: &[Resource],
+    release: &str,
+    take_ownership: bool,
+) -> Result<(), String> {
+    let cluster = cfg.cluster()?;
+    let lives = futures::future::join_all(items.iter().map(|r| cluster.get_live(r))).await;
+    for (r, live) in items.iter().zip(lives) {
+        let live = live.map_err(|e| {
+            format!(
+                "could not get information about the resource {}: {e}",
+                r.describe()
+            )
+        })?;
+        if let Some(live) = live
+            && !take_ownership
+            && let Some(e) = resource::ownership_error(r, &live, release, &cfg.namespace)
+        {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a live object carries this release's ownership (deletion skips others' objects).
+pub async fn owned(cfg: &Configuration, r: &Resource, release: &str) -> bool {
+    match cfg.cluster() {
+        Ok(c) => match c.get_live(r).await {
+            Ok(Some(live)) => {
+                resource::ownership_error(r, &live, release, &cfg.namespace).is_none()
+            }
+            _ => false,
+        },
+        Err(_) => false,
+    }
+}
+
+/// Creates the release namespace (`--create-namespace`); an existing one is fine.
+pub async fn create_namespace(cfg: &mut Configuration) -> Result<(), String> {
+    let ns = cfg.namespace.clone();
+    let doc = format!(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels:\n    name: {ns}\n"
+    );
+    let items = build(cfg, &doc).await?;
+    apply_all(cfg, &items, &ApplyOptions::default()).await
+}
+
+/// Helm's time for `LAST DEPLOYED:` (`time.ANSIC` in local time).
+pub fn ansic(t: &GoTime) -> String {
+    t.to_string()
+}

@@ -1,0 +1,264 @@
+//! `whelm install` (Helm's `action.Install`): render, check ownership of existing objects,
+//! store the pending revision under whelm's lease, run pre-install hooks, apply with
+//! server-side apply, wait, run post-install hooks, mark deployed.
+
+use super::config::Configuration;
+use super::deploy::{self, DeployOptions, DryRun, ServerSide};
+use super::template::{TemplateOptions, validate_release_name};
+use crate::kube::resource::ApplyOptions;
+use crate::plugin::PluginHost;
+use crate::render;
+use crate::storage::StorageError;
+use crate::storage::lock::{self, Operation};
+use crate::storage::release::{Release, Status};
+
+/// `helm install NAME CHART` and its flags.
+#[derive(Debug, Clone, Default)]
+pub struct InstallOptions {
+    pub name: String,
+    pub chart: String,
+    pub deploy: DeployOptions,
+    /// `--replace`: reuse the name of an uninstalled or failed release.
+    pub replace: bool,
+    /// `--kube-version` / `--api-versions` (client dry-run only).
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    /// Set by `upgrade --install` (`.Release.IsUpgrade` stays false, as in Helm).
+    pub from_upgrade: bool,
+}
+
+/// A finished command's release and anything to say first.
+pub struct Outcome {
+    pub release: Release,
+    /// Notes for the user printed before the status (recoveries, warnings).
+    pub messages: Vec<String>,
+}
+
+fn template_options(
+    o: &InstallOptions,
+    namespace: &str,
+    caps: Option<render::Capabilities>,
+) -> TemplateOptions {
+    TemplateOptions {
+        args: vec![o.name.clone(), o.chart.clone()],
+        values: o.deploy.values.clone(),
+        namespace: Some(namespace.to_string()),
+        kube_version: o.kube_version.clone(),
+        api_versions: o.api_versions.clone(),
+        post_renderer: o.deploy.post_renderer.clone(),
+        post_renderer_args: o.deploy.post_renderer_args.clone(),
+        debug: o.deploy.debug,
+        capabilities: caps,
+        revision: 1,
+        ..Default::default()
+    }
+}
+
+/// Helm's `availableName`: the name is free, or (`--replace`) its last revision is
+/// uninstalled or failed.
+async fn available_name(cfg: &Configuration, o: &InstallOptions) -> Result<(), String> {
+    validate_release_name(&o.name).map_err(|e| format!("release name {:?}: {e}", o.name))?;
+    match cfg.storage.last(&o.name).await {
+        Ok(last) => {
+            let st = last.status();
+            if o.replace && matches!(st, Status::Uninstalled | Status::Failed) {
+                Ok(())
+            } else {
+                Err("cannot reuse a name that is still in use".into())
+            }
+        }
+        Err(StorageError::NoRevision(_)) | Err(StorageError::NotFound) => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Capabilities for rendering: the cluster's, or Helm's defaults for a client dry run.
+pub async fn capabilities(
+    cfg: &Configuration,
+    dry_run: DryRun,
+) -> Result<Option<render::Capabilities>, String> {
+    if !dry_run.interacts() {
+        return Ok(None);
+    }
+    let info = cfg
+        .server()
+        .await
+        .map_err(|e| format!("cluster reachability check failed: {e}"))?;
+    Ok(Some(render::cluster_capabilities(
+        &info.git_version,
+        info.api_versions.iter().cloned().collect(),
+    )))
+}
+
+/// Runs `install`.
+pub async fn run(
+    host: &PluginHost,
+    cfg: &mut Configuration,
+    o: &InstallOptions,
+) -> Result<Outcome, String> {
+    let d = &o.deploy;
+    if d.dry_run.interacts() {
+        cfg.server()
+            .await
+            .map_err(|e| format!("cluster reachability check failed: {e}"))?;
+    }
+    if d.dry_run.interacts() {
+        available_name(cfg, o)
+            .await
+            .map_err(|e| format!("release name check failed: {e}"))?;
+    } else {
+        validate_release_name(&o.name)
+            .map_err(|e| format!("release name check failed: release name {:?}: {e}", o.name))?;
+    }
+    for k in o.deploy.labels.keys() {
+        if system_labels_names().contains(&k.as_str()) {
+            return Err(format!(
+                "user supplied labels contains system reserved label name. System labels: {:?}",
+                system_labels_names()
+            ));
+        }
+    }
+    // CRDs first, so that discovery (and `.Capabilities`) sees them.
+    if d.dry_run.interacts() && !d.skip_crds {
+        let chart = crate::chart::load(std::path::Path::new(&o.chart))?;
+        if d.dry_run.is_dry() {
+            if !chart.crd_objects(chart.name()).is_empty() {
+                eprintln!(
+                    "WARNING: This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies."
+                );
+            }
+        } else {
+            deploy::install_crds(cfg, &chart).await?;
+        }
+    }
+    let caps = capabilities(cfg, d.dry_run).await?;
+    let rendered = deploy::render(host, cfg, &template_options(o, &cfg.namespace, caps), d).await?;
+    let ssa = d.server_side != ServerSide::False;
+    let mut release = deploy::new_release(&rendered, d, 1, ssa);
+    if !d.dry_run.interacts() {
+        release.set_status(Status::PendingInstall, "Dry run complete");
+        return Ok(Outcome {
+            release,
+            messages: Vec::new(),
+        });
+    }
+    let mut items = deploy::build(cfg, &release.manifest)
+        .await
+        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
+    deploy::set_owner(&mut items, &release.name, &release.namespace);
+    deploy::check_existing(cfg, &items, &release.name, d.take_ownership)
+        .await
+        .map_err(|e| format!("unable to continue with install: {e}"))?;
+    let apply = ApplyOptions {
+        force_conflicts: d.force_conflicts,
+        dry_run: d.dry_run == DryRun::Server,
+    };
+    if d.dry_run.is_dry() {
+        deploy::apply_all(cfg, &items, &apply).await?;
+        release.set_status(Status::PendingInstall, "Dry run complete");
+        return Ok(Outcome {
+            release,
+            messages: Vec::new(),
+        });
+    }
+    if d.create_namespace {
+        deploy::create_namespace(cfg).await?;
+    }
+    cfg.storage_mut().max_history = d.history_max;
+    let owner = lock::new_owner_id();
+    let held = lock::begin(
+        &cfg.storage,
+        release.clone(),
+        Operation::Install,
+        &owner,
+        lock::lease_secs(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    release = held.release.clone();
+    let renewer = lock::Renewer::start(cfg.storage_arc(), held);
+    let result = perform(cfg, &mut release, &items, o, &apply).await;
+    let held = renewer.finish().await.map_err(|e| e.to_string())?;
+    match result {
+        Ok(()) => {
+            let description = d
+                .description
+                .clone()
+                .unwrap_or_else(|| "Install complete".to_string());
+            let hooks = release.hooks.clone();
+            let done = lock::commit(&cfg.storage, held, &description, |r| r.hooks = hooks)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(Outcome {
+                release: done,
+                messages: Vec::new(),
+            })
+        }
+        Err(e) => {
+            let failed = lock::fail(
+                &cfg.storage,
+                held,
+                &format!("Release {:?} failed: {e}", o.name),
+            )
+            .await;
+            if let Err(fe) = failed {
+                return Err(format!("{e} (and recording the failure failed: {fe})"));
+            }
+            if d.rollback_on_failure {
+                let u = super::uninstall::UninstallOptions {
+                    name: o.name.clone(),
+                    no_hooks: d.no_hooks,
+                    keep_history: false,
+                    wait: d.wait,
+                    timeout: d.timeout,
+                    ..Default::default()
+                };
+                if let Err(ue) = super::uninstall::run(cfg, &u).await {
+                    return Err(format!(
+                        "an error occurred while uninstalling the release. original install error: {e}: {ue}"
+                    ));
+                }
+                return Err(format!(
+                    "release {} failed, and has been uninstalled due to rollback-on-failure being set: {e}",
+                    o.name
+                ));
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn perform(
+    cfg: &mut Configuration,
+    release: &mut Release,
+    items: &[crate::kube::resource::Resource],
+    o: &InstallOptions,
+    apply: &ApplyOptions,
+) -> Result<(), String> {
+    let d = &o.deploy;
+    if !d.no_hooks {
+        deploy::run_hooks(cfg, release, "pre-install", d)
+            .await
+            .map_err(|e| format!("failed pre-install: {e}"))?;
+    }
+    deploy::apply_all(cfg, items, apply).await?;
+    deploy::wait_ready(cfg, items, d).await?;
+    if !d.no_hooks {
+        deploy::run_hooks(cfg, release, "post-install", d)
+            .await
+            .map_err(|e| format!("failed post-install: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Label names the storage reserves (Helm's `GetSystemLabels`).
+pub fn system_labels_names() -> Vec<&'static str> {
+    vec![
+        "name",
+        "owner",
+        "status",
+        "version",
+        "createdAt",
+        "modifiedAt",
+    ]
+}

@@ -1,0 +1,408 @@
+//! `whelm upgrade` (Helm's `action.Upgrade`) and `whelm rollback` (`action.Rollback`): both
+//! move a release to a new revision whose objects are applied with server-side apply, while
+//! objects of the current revision that the new one no longer has are deleted.
+
+use super::config::Configuration;
+use super::deploy::{self, DeployOptions, DryRun, ServerSide};
+use super::install::{self, InstallOptions, Outcome};
+use super::template::TemplateOptions;
+use crate::kube::resource::{self, ApplyOptions, Resource};
+use crate::plugin::PluginHost;
+use crate::storage::StorageError;
+use crate::storage::lock::{self, Operation};
+use crate::storage::release::{GoTime, Release, Status};
+
+/// `helm upgrade NAME CHART` and its flags.
+#[derive(Debug, Clone, Default)]
+pub struct UpgradeOptions {
+    pub name: String,
+    pub chart: String,
+    pub deploy: DeployOptions,
+    /// `--install`.
+    pub install: bool,
+    pub reuse_values: bool,
+    pub reset_values: bool,
+    pub reset_then_reuse_values: bool,
+}
+
+/// `helm rollback NAME [REVISION]` and its flags.
+#[derive(Debug, Clone, Default)]
+pub struct RollbackOptions {
+    pub name: String,
+    /// 0 = the previous revision.
+    pub revision: i64,
+    pub deploy: DeployOptions,
+}
+
+/// The release an upgrade or rollback starts from (Helm's `prepareUpgrade`): the newest
+/// revision if it is deployed, else the deployed one, else a failed or superseded newest one.
+async fn current_release(cfg: &Configuration, name: &str) -> Result<Release, String> {
+    let last = cfg.storage.last(name).await.map_err(|e| match e {
+        StorageError::NoRevision(_) | StorageError::NotFound => {
+            format!("{name:?} has no deployed releases")
+        }
+        e => e.to_string(),
+    })?;
+    if last.status() == Status::Deployed {
+        return Ok(last);
+    }
+    match cfg.storage.deployed(name).await {
+        Ok(r) => Ok(r),
+        Err(_) if matches!(last.status(), Status::Failed | Status::Superseded) => Ok(last),
+        Err(_) if last.status().is_pending() => Ok(last),
+        Err(_) => Err(format!("{name:?} has no deployed releases")),
+    }
+}
+
+/// Helm 4's `--server-side auto`: keep the method the current revision used.
+fn use_ssa(s: ServerSide, current: &Release) -> bool {
+    match s {
+        ServerSide::True => true,
+        ServerSide::False => false,
+        ServerSide::Auto => current.apply_method != "csa",
+    }
+}
+
+/// Helm's `reuseValues`: which user values the new revision gets.
+fn user_values(
+    o: &UpgradeOptions,
+    current: &Release,
+) -> Result<Option<whelm_template::value::Map>, String> {
+    let new = o.deploy.values.merge(&crate::values::LocalFiles)?;
+    let old = deploy::json_to_values(&current.config);
+    if o.reset_values {
+        return Ok(Some(new));
+    }
+    if o.reuse_values || (o.reset_then_reuse_values && !o.reset_values) {
+        return Ok(Some(crate::values::merge_maps(&old, &new)));
+    }
+    if new.is_empty() {
+        return Ok(Some(old));
+    }
+    Ok(Some(new))
+}
+
+/// Runs `upgrade` (or, with `--install` and no release, `install`).
+pub async fn run(
+    host: &PluginHost,
+    cfg: &mut Configuration,
+    o: &UpgradeOptions,
+) -> Result<Outcome, String> {
+    let d = &o.deploy;
+    if o.install {
+        let none = match cfg.storage.history(&o.name).await {
+            Ok(h) => h.is_empty(),
+            Err(StorageError::NotFound) | Err(StorageError::NoRevision(_)) => true,
+            Err(e) => return Err(e.to_string()),
+        };
+        if none {
+            let i = InstallOptions {
+                name: o.name.clone(),
+                chart: o.chart.clone(),
+                deploy: o.deploy.clone(),
+                from_upgrade: true,
+                ..Default::default()
+            };
+            return install::run(host, cfg, &i).await;
+        }
+    }
+    let recovery = lock::recover(&cfg.storage, &o.name)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some((revision, status, holder)) = recovery.locked {
+        return Err(StorageError::Locked {
+            name: o.name.clone(),
+            revision,
+            status,
+            holder,
+        }
+        .to_string());
+    }
+    let current = current_release(cfg, &o.name).await?;
+    let last_version = cfg
+        .storage
+        .last(&o.name)
+        .await
+        .map(|r| r.version)
+        .unwrap_or(current.version);
+    let caps = install::capabilities(cfg, d.dry_run).await?;
+    let t = TemplateOptions {
+        args: vec![o.name.clone(), o.chart.clone()],
+        namespace: Some(cfg.namespace.clone()),
+        values: d.values.clone(),
+        post_renderer: d.post_renderer.clone(),
+        post_renderer_args: d.post_renderer_args.clone(),
+        debug: d.debug,
+        is_upgrade: true,
+        capabilities: caps,
+        revision: last_version + 1,
+        user_values: user_values(o, &current)?,
+        ..Default::default()
+    };
+    let rendered = deploy::render(host, cfg, &t, d).await?;
+    let ssa = use_ssa(d.server_side, &current);
+    let mut release = deploy::new_release(&rendered, d, last_version + 1, ssa);
+    if let (Some(info), Some(old)) = (release.info.as_mut(), current.info.as_ref()) {
+        info.first_deployed = old.first_deployed.clone();
+    }
+    if !d.dry_run.interacts() {
+        release.set_status(Status::PendingUpgrade, "Dry run complete");
+        return Ok(Outcome {
+            release,
+            messages: recovery.actions,
+        });
+    }
+    let messages = recovery.actions;
+    change(cfg, release, &current, d, Change::Upgrade, messages).await
+}
+
+/// Which verb a change is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Upgrade,
+    Rollback(i64),
+}
+
+impl Change {
+    fn events(self) -> (&'static str, &'static str) {
+        match self {
+            Change::Upgrade => ("pre-upgrade", "post-upgrade"),
+            Change::Rollback(_) => ("pre-rollback", "post-rollback"),
+        }
+    }
+}
+
+/// Applies `release` over `current`: ownership checks, lease, hooks, apply, deletes, wait,
+/// commit — or failure handling (`--cleanup-on-fail`, `--rollback-on-failure`).
+async fn change(
+    cfg: &mut Configuration,
+    mut release: Release,
+    current: &Release,
+    d: &DeployOptions,
+    kind: Change,
+    messages: Vec<String>,
+) -> Result<Outcome, String> {
+    let current_items = deploy::build_lenient(cfg, &current.manifest).await?;
+    let mut target = deploy::build(cfg, &release.manifest).await.map_err(|e| {
+        format!("unable to build kubernetes objects from new release manifest: {e}")
+    })?;
+    deploy::set_owner(&mut target, &release.name, &release.namespace);
+    let existing: std::collections::BTreeSet<_> = current_items.iter().map(Resource::key).collect();
+    let to_create: Vec<Resource> = target
+        .iter()
+        .filter(|r| !existing.contains(&r.key()))
+        .cloned()
+        .collect();
+    deploy::check_existing(cfg, &to_create, &release.name, d.take_ownership)
+        .await
+        .map_err(|e| match kind {
+            Change::Upgrade => format!("unable to continue with update: {e}"),
+            Change::Rollback(_) => format!("unable to continue with rollback: {e}"),
+        })?;
+    let apply = ApplyOptions {
+        force_conflicts: d.force_conflicts,
+        dry_run: d.dry_run == DryRun::Server,
+    };
+    if d.dry_run.is_dry() {
+        deploy::apply_all(cfg, &target, &apply).await?;
+        release.set_status(Status::PendingUpgrade, "Dry run complete");
+        return Ok(Outcome { release, messages });
+    }
+    cfg.storage_mut().max_history = d.history_max;
+    let op = match kind {
+        Change::Upgrade => Operation::Upgrade,
+        Change::Rollback(_) => Operation::Rollback,
+    };
+    let owner = lock::new_owner_id();
+    let held = lock::begin(
+        &cfg.storage,
+        release.clone(),
+        op,
+        &owner,
+        lock::lease_secs(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    release = held.release.clone();
+    let renewer = lock::Renewer::start(cfg.storage_arc(), held);
+    let result = perform(cfg, &mut release, &current_items, &target, d, kind, &apply).await;
+    let held = renewer.finish().await.map_err(|e| e.to_string())?;
+    match result {
+        Ok(()) => {
+            let description = match kind {
+                Change::Upgrade => d
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| "Upgrade complete".to_string()),
+                Change::Rollback(v) => format!("Rollback to {v}"),
+            };
+            let hooks = release.hooks.clone();
+            let done = lock::commit(&cfg.storage, held, &description, |r| r.hooks = hooks)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(Outcome {
+                release: done,
+                messages,
+            })
+        }
+        Err(e) => {
+            let what = match kind {
+                Change::Upgrade => format!("Upgrade {:?} failed: {e}", release.name),
+                Change::Rollback(_) => format!("Rollback {:?} failed: {e}", release.name),
+            };
+            lock::fail(&cfg.storage, held, &what)
+                .await
+                .map_err(|fe| format!("{e} (and recording the failure failed: {fe})"))?;
+            if d.cleanup_on_fail {
+                let mut created = to_create.clone();
+                created.reverse();
+                let errs =
+                    deploy::delete_all(cfg, &created, resource::Propagation::Background).await;
+                if !errs.is_empty() {
+                    return Err(format!(
+                        "an error occurred while cleaning up resources. original upgrade error: {e}: {}",
+                        errs.join("; ")
+                    ));
+                }
+            }
+            if d.rollback_on_failure && kind == Change::Upgrade {
+                let r = RollbackOptions {
+                    name: release.name.clone(),
+                    revision: current.version,
+                    deploy: DeployOptions {
+                        wait: d.wait,
+                        wait_for_jobs: d.wait_for_jobs,
+                        timeout: d.timeout,
+                        no_hooks: d.no_hooks,
+                        force_conflicts: d.force_conflicts,
+                        server_side: d.server_side,
+                        history_max: d.history_max,
+                        cleanup_on_fail: d.cleanup_on_fail,
+                        debug: d.debug,
+                        ..Default::default()
+                    },
+                };
+                return match Box::pin(rollback(cfg, &r)).await {
+                    Ok(_) => Err(format!(
+                        "release {} failed, and has been rolled back due to rollback-on-failure being set: {e}",
+                        release.name
+                    )),
+                    Err(re) => Err(format!(
+                        "an error occurred while rolling back the release. original upgrade error: {e}: {re}"
+                    )),
+                };
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn perform(
+    cfg: &mut Configuration,
+    release: &mut Release,
+    current: &[Resource],
+    target: &[Resource],
+    d: &DeployOptions,
+    kind: Change,
+    apply: &ApplyOptions,
+) -> Result<(), String> {
+    let (pre, post) = kind.events();
+    if !d.no_hooks {
+        deploy::run_hooks(cfg, release, pre, d)
+            .await
+            .map_err(|e| format!("{pre} hooks failed: {e}"))?;
+    }
+    deploy::apply_all(cfg, target, apply).await?;
+    let mut gone = Vec::new();
+    for r in resource::removed(current, target) {
+        let keep = r
+            .object
+            .pointer("/metadata/annotations/helm.sh~1resource-policy")
+            .and_then(|v| v.as_str())
+            == Some("keep");
+        if !keep && deploy::owned(cfg, r, &release.name).await {
+            gone.push(r.clone());
+        }
+    }
+    let errs = deploy::delete_all(cfg, &gone, resource::Propagation::Background).await;
+    if !errs.is_empty() {
+        return Err(format!("failed to delete resources: {}", errs.join("; ")));
+    }
+    deploy::wait_ready(cfg, target, d).await?;
+    if !d.no_hooks {
+        deploy::run_hooks(cfg, release, post, d)
+            .await
+            .map_err(|e| format!("{post} hooks failed: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Runs `rollback`: the target revision's chart, values, manifest and hooks become a new
+/// revision.
+pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Outcome, String> {
+    let recovery = lock::recover(&cfg.storage, &o.name)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some((revision, status, holder)) = recovery.locked {
+        return Err(StorageError::Locked {
+            name: o.name.clone(),
+            revision,
+            status,
+            holder,
+        }
+        .to_string());
+    }
+    let last = cfg.storage.last(&o.name).await.map_err(|e| match e {
+        StorageError::NoRevision(_) | StorageError::NotFound => "release: not found".to_string(),
+        e => e.to_string(),
+    })?;
+    let wanted = if o.revision > 0 {
+        o.revision
+    } else {
+        last.version - 1
+    };
+    if wanted < 1 {
+        return Err("release has no previous version".into());
+    }
+    let target = cfg
+        .storage
+        .get(&o.name, wanted)
+        .await
+        .map_err(|_| format!("release has no {wanted} version"))?;
+    let current = current_release(cfg, &o.name).await.unwrap_or(last.clone());
+    let now = GoTime::now();
+    let ssa = use_ssa(o.deploy.server_side, &current);
+    let mut info = target.info.clone().unwrap_or_default();
+    info.first_deployed = current.info.as_ref().and_then(|i| i.first_deployed.clone());
+    info.last_deployed = Some(now);
+    info.deleted = None;
+    info.rollback_revision = wanted;
+    let release = Release {
+        name: o.name.clone(),
+        namespace: target.namespace.clone(),
+        chart: target.chart.clone(),
+        config: target.config.clone(),
+        manifest: target.manifest.clone(),
+        hooks: target.hooks.clone(),
+        version: last.version + 1,
+        info: Some(info),
+        apply_method: if ssa { "ssa" } else { "csa" }.to_string(),
+        labels: target.labels.clone(),
+        ..Default::default()
+    };
+    if o.deploy.dry_run.is_dry() {
+        return Ok(Outcome {
+            release,
+            messages: recovery.actions,
+        });
+    }
+    change(
+        cfg,
+        release,
+        &current,
+        &o.deploy,
+        Change::Rollback(wanted),
+        recovery.actions,
+    )
+    .await
+}

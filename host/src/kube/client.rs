@@ -1,0 +1,342 @@
+//! Connecting to the cluster as Helm does: the kubeconfig (`--kubeconfig`, else `$KUBECONFIG`,
+//! a `:`-separated list merged in order, else `~/.kube/config`, else the in-cluster service
+//! account), the context from `--kube-context`, then the global flag overrides (`--kube-apiserver`,
+//! `--kube-token`, `--kube-as-user/-group`, `--kube-ca-file`, `--kube-insecure-skip-tls-verify`,
+//! `--kube-tls-server-name`). The namespace is `-n`, else the context's, else `default`.
+//!
+//! Requests go through [`Cluster::call`], which speaks raw JSON: whelm applies whatever kinds a
+//! chart holds, so it needs no typed resources, and every request it makes is visible in one place
+//! (the HTTP-level tests assert them).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ::kube::config::{KubeConfigOptions, Kubeconfig};
+use http::{Method, Request};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::settings::KubeSettings;
+
+/// An error answered by the apiserver, or a failure to reach it.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// The apiserver answered with a `Status` (`code` is the HTTP status).
+    #[error("{message}")]
+    Status {
+        code: u16,
+        reason: String,
+        message: String,
+    },
+    /// No answer: connection refused, TLS failure, a timeout.
+    #[error("Kubernetes cluster unreachable: {0}")]
+    Unreachable(String),
+    /// An answer that is not what the API promises.
+    #[error("unexpected answer from the Kubernetes API for {what}: {detail}")]
+    Decode { what: String, detail: String },
+}
+
+impl ApiError {
+    pub fn code(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+    pub fn is_not_found(&self) -> bool {
+        self.code() == Some(404)
+    }
+    pub fn is_conflict(&self) -> bool {
+        self.code() == Some(409)
+    }
+    pub fn is_already_exists(&self) -> bool {
+        matches!(self, ApiError::Status { code: 409, reason, .. } if reason == "AlreadyExists")
+    }
+}
+
+/// Client-side throttling as client-go's token bucket (`--qps`, `--burst-limit`); a `qps` of 0
+/// means no throttling (Helm 4's default).
+struct Throttle {
+    qps: f64,
+    burst: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl Throttle {
+    async fn wait(&self) {
+        if self.qps <= 0.0 {
+            return;
+        }
+        let delay = {
+            let mut state = self.state.lock().await;
+            let now = Instant::now();
+            let (tokens, last) = *state;
+            let tokens =
+                (tokens + now.duration_since(last).as_secs_f64() * self.qps).min(self.burst);
+            let tokens = tokens - 1.0;
+            *state = (tokens, now);
+            if tokens >= 0.0 {
+                Duration::ZERO
+            } else {
+                Duration::from_secs_f64(-tokens / self.qps)
+            }
+        };
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+/// A connection to one cluster.
+pub struct Cluster {
+    client: ::kube::Client,
+    /// The namespace commands act in.
+    pub namespace: String,
+    /// The server's URL (for messages).
+    pub server: String,
+    throttle: Arc<Throttle>,
+}
+
+/// Where the kubeconfig comes from: the flag, else every file in `$KUBECONFIG`, else the default.
+fn kubeconfig_paths(settings: &KubeSettings) -> Vec<PathBuf> {
+    if let Some(p) = &settings.kubeconfig {
+        // `--kubeconfig` and `$KUBECONFIG` share one clap argument; a list is `:`-separated.
+        let s = p.to_string_lossy();
+        return s
+            .split(':')
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+            .collect();
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    home.map(|h| vec![h.join(".kube").join("config")])
+        .unwrap_or_default()
+}
+
+fn load_kubeconfig(paths: &[PathBuf]) -> Result<Option<Kubeconfig>, String> {
+    let mut merged: Option<Kubeconfig> = None;
+    for p in paths {
+        if !p.exists() {
+            continue;
+        }
+        let kc = Kubeconfig::read_from(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        merged = Some(match merged {
+            None => kc,
+            Some(m) => m.merge(kc).map_err(|e| format!("{}: {e}", p.display()))?,
+        });
+    }
+    Ok(merged)
+}
+
+fn read_pem_certs(path: &Path) -> Result<Vec<Vec<u8>>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("reading --kube-ca-file {}: {e}", path.display()))?;
+    let mut certs = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("-----BEGIN CERTIFICATE") {
+            current = Some(String::new());
+        } else if line.starts_with("-----END CERTIFICATE") {
+            if let Some(b64) = current.take() {
+                use base64::Engine as _;
+                let der = base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|e| format!("{}: bad certificate: {e}", path.display()))?;
+                certs.push(der);
+            }
+        } else if let Some(c) = current.as_mut() {
+            c.push_str(line);
+        }
+    }
+    if certs.is_empty() {
+        return Err(format!(
+            "{}: no PEM certificate found (--kube-ca-file wants a PEM file)",
+            path.display()
+        ));
+    }
+    Ok(certs)
+}
+
+/// Builds kube's config from the settings, as Helm's genericclioptions would.
+pub async fn config(settings: &KubeSettings) -> Result<::kube::Config, String> {
+    let options = KubeConfigOptions {
+        context: settings.context.clone(),
+        cluster: None,
+        user: None,
+    };
+    let paths = kubeconfig_paths(settings);
+    let mut config = match load_kubeconfig(&paths)? {
+        Some(kc) => ::kube::Config::from_custom_kubeconfig(kc, &options)
+            .await
+            .map_err(|e| format!("kubeconfig: {e}"))?,
+        None => match &settings.apiserver {
+            Some(url) => ::kube::Config::new(
+                url.parse()
+                    .map_err(|e| format!("--kube-apiserver {url:?}: {e}"))?,
+            ),
+            None => ::kube::Config::incluster().map_err(|_| {
+                let shown = paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(":");
+                format!(
+                    "Kubernetes cluster unreachable: no kubeconfig found (looked at {shown:?}) and \
+                     not running inside a cluster; pass --kubeconfig or set KUBECONFIG"
+                )
+            })?,
+        },
+    };
+    if let Some(url) = &settings.apiserver {
+        config.cluster_url = url
+            .parse()
+            .map_err(|e| format!("--kube-apiserver {url:?}: {e}"))?;
+    }
+    if let Some(token) = &settings.token {
+        config.auth_info.token = Some(token.clone().into());
+        config.auth_info.token_file = None;
+        config.auth_info.exec = None;
+        config.auth_info.auth_provider = None;
+    }
+    if let Some(user) = &settings.as_user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !settings.as_groups.is_empty() {
+        config.auth_info.impersonate_groups = Some(settings.as_groups.clone());
+    }
+    if let Some(ca) = &settings.ca_file {
+        config.root_cert = Some(read_pem_certs(ca)?);
+    }
+    if settings.insecure_skip_tls_verify {
+        config.accept_invalid_certs = true;
+        config.root_cert = None;
+    }
+    if let Some(name) = &settings.tls_server_name {
+        config.tls_server_name = Some(name.clone());
+    }
+    if let Some(ns) = &settings.namespace {
+        config.default_namespace = ns.clone();
+    }
+    config.connect_timeout = Some(Duration::from_secs(30));
+    Ok(config)
+}
+
+impl Cluster {
+    /// Connects lazily (no request is made until the first call).
+    pub async fn connect(settings: &KubeSettings) -> Result<Cluster, String> {
+        let config = config(settings).await?;
+        let server = config.cluster_url.to_string();
+        let namespace = config.default_namespace.clone();
+        let client =
+            ::kube::Client::try_from(config).map_err(|e| format!("Kubernetes client: {e}"))?;
+        Ok(Cluster::from_client(client, namespace, server, settings))
+    }
+
+    /// Wraps an existing client (tests hand in one over a mock service).
+    pub fn from_client(
+        client: ::kube::Client,
+        namespace: String,
+        server: String,
+        settings: &KubeSettings,
+    ) -> Cluster {
+        let burst = f64::from(settings.burst_limit.max(1));
+        Cluster {
+            client,
+            namespace,
+            server,
+            throttle: Arc::new(Throttle {
+                qps: f64::from(settings.qps),
+                burst,
+                state: Mutex::new((burst, Instant::now())),
+            }),
+        }
+    }
+
+    /// One request: `path` includes the query string; `body` is sent with `content_type`.
+    /// Returns the decoded JSON answer (`Value::Null` for an empty body).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Result<Value, ApiError> {
+        self.call_accept(method, path, content_type, body, None)
+            .await
+    }
+
+    /// As [`Cluster::call`], with an `Accept` header.
+    pub async fn call_accept(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+        accept: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        self.throttle.wait().await;
+        let mut req = Request::builder().method(method.clone()).uri(path);
+        if let Some(ct) = content_type {
+            req = req.header(http::header::CONTENT_TYPE, ct);
+        }
+        if let Some(a) = accept {
+            req = req.header(http::header::ACCEPT, a);
+        }
+        let req = req
+            .body(body.unwrap_or_default())
+            .map_err(|e| ApiError::Unreachable(format!("building {method} {path}: {e}")))?;
+        match self.client.request_text(req).await {
+            Ok(text) if text.trim().is_empty() => Ok(Value::Null),
+            Ok(text) => serde_json::from_str(&text).map_err(|e| ApiError::Decode {
+                what: format!("{method} {path}"),
+                detail: e.to_string(),
+            }),
+            Err(::kube::Error::Api(status)) => Err(ApiError::Status {
+                code: status.code,
+                reason: status.reason.clone(),
+                message: status.message.clone(),
+            }),
+            Err(e) => Err(ApiError::Unreachable(format!(
+                "{method} \"{}{}\": {}",
+                self.server.trim_end_matches('/'),
+                path,
+                error_chain(&e)
+            ))),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Result<Value, ApiError> {
+        self.call(Method::GET, path, None, None).await
+    }
+}
+
+/// An error with its causes, as Go prints wrapped errors.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+/// Percent-encodes a query value.
+pub fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,10 @@
+//! The cluster: connection ([`client`]), discovery, the release store's objects, applying and
+//! deleting manifests, readiness.
+
+pub mod client;
+pub mod discovery;
+pub mod lookup;
+pub mod objects;
+pub mod ready;
+pub mod resource;
+pub mod wait;

@@ -1,0 +1,128 @@
+//! The release store's view of the cluster: Secrets or ConfigMaps of one namespace
+//! ([`KubeObjects`]), over plain REST calls. An empty namespace lists across all namespaces
+//! (`whelm list -A`).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use http::Method;
+use serde_json::Value;
+
+use super::client::{ApiError, Cluster, query_escape};
+use crate::storage::Labels;
+use crate::storage::kube::{Kind, KubeError, KubeObjects};
+
+/// Secrets/ConfigMaps of `namespace` (all namespaces when empty, for listing).
+pub struct NamespacedObjects {
+    cluster: Arc<Cluster>,
+    namespace: String,
+}
+
+impl NamespacedObjects {
+    pub fn new(cluster: Arc<Cluster>, namespace: &str) -> NamespacedObjects {
+        NamespacedObjects {
+            cluster,
+            namespace: namespace.to_string(),
+        }
+    }
+
+    fn collection(&self, kind: Kind) -> String {
+        let plural = match kind {
+            Kind::Secret => "secrets",
+            Kind::ConfigMap => "configmaps",
+        };
+        if self.namespace.is_empty() {
+            format!("/api/v1/{plural}")
+        } else {
+            format!("/api/v1/namespaces/{}/{plural}", self.namespace)
+        }
+    }
+
+    fn object_path(&self, kind: Kind, name: &str) -> String {
+        format!("{}/{}", self.collection(kind), name)
+    }
+}
+
+fn kube_error(e: ApiError) -> KubeError {
+    if e.is_not_found() {
+        KubeError::NotFound
+    } else if e.is_already_exists() {
+        KubeError::AlreadyExists
+    } else {
+        KubeError::Other(e.to_string())
+    }
+}
+
+/// `k1=v1,k2=v2` for a label selector.
+pub fn selector(labels: &Labels) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[async_trait]
+impl KubeObjects for NamespacedObjects {
+    async fn get(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
+        self.cluster
+            .get(&self.object_path(kind, name))
+            .await
+            .map_err(kube_error)
+    }
+
+    async fn list(&self, kind: Kind, labels: &Labels) -> Result<Vec<Value>, KubeError> {
+        let mut path = self.collection(kind);
+        if !labels.is_empty() {
+            path.push_str("?labelSelector=");
+            path.push_str(&query_escape(&selector(labels)));
+        }
+        let list = self.cluster.get(&path).await.map_err(kube_error)?;
+        match list.get("items") {
+            Some(Value::Array(items)) => Ok(items.clone()),
+            Some(Value::Null) | None => Ok(Vec::new()),
+            Some(_) => Err(KubeError::Other(format!("GET {path}: items is not a list"))),
+        }
+    }
+
+    async fn create(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
+        let body = serde_json::to_vec(&object).map_err(|e| KubeError::Other(e.to_string()))?;
+        self.cluster
+            .call(
+                Method::POST,
+                &self.collection(kind),
+                Some("application/json"),
+                Some(body),
+            )
+            .await
+            .map(drop)
+            .map_err(kube_error)
+    }
+
+    async fn update(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
+        let name = object
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let body = serde_json::to_vec(&object).map_err(|e| KubeError::Other(e.to_string()))?;
+        self.cluster
+            .call(
+                Method::PUT,
+                &self.object_path(kind, &name),
+                Some("application/json"),
+                Some(body),
+            )
+            .await
+            .map(drop)
+            .map_err(kube_error)
+    }
+
+    async fn delete(&self, kind: Kind, name: &str) -> Result<(), KubeError> {
+        self.cluster
+            .call(Method::DELETE, &self.object_path(kind, name), None, None)
+            .await
+            .map(drop)
+            .map_err(kube_error)
+    }
+}

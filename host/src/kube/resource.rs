@@ -1,0 +1,434 @@
+//! Objects of a release manifest, and the requests that apply, read and delete them.
+//!
+//! Applying is server-side apply as Helm 4 does it: `PATCH` with
+//! `Content-Type: application/apply-patch+yaml`, the whole object as the body, and the query
+//! `fieldManager=helm&fieldValidation=Strict&force=<bool>` (plus `dryRun=All` for
+//! `--dry-run=server`). The field manager is `helm` — the name Helm 4 derives from its binary —
+//! so that whelm and Helm own the same fields and a user can switch between them without
+//! conflicts (`WHELM_FIELD_MANAGER` overrides it).
+
+use std::collections::BTreeMap;
+
+use futures::future::join_all;
+use http::Method;
+use serde_json::{Value, json};
+
+use super::client::{ApiError, Cluster, query_escape};
+use super::discovery::{ResourceInfo, ServerInfo};
+use crate::render::assemble::split_manifests;
+
+/// Helm's ownership metadata.
+pub const RELEASE_NAME_ANNOTATION: &str = "meta.helm.sh/release-name";
+pub const RELEASE_NAMESPACE_ANNOTATION: &str = "meta.helm.sh/release-namespace";
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+
+/// The field manager whelm applies with.
+pub fn field_manager() -> String {
+    std::env::var("WHELM_FIELD_MANAGER")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "helm".to_string())
+}
+
+/// One object of a manifest, mapped to its REST resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// Empty for cluster-scoped kinds.
+    pub namespace: String,
+    pub plural: String,
+    /// The object as rendered (namespace filled in for namespaced kinds).
+    pub object: Value,
+}
+
+impl Resource {
+    /// `Kind/name` (as kubectl prints it).
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.kind, self.name)
+    }
+
+    /// Helm's `resourceString`: `Kind "name" in namespace "ns"`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {:?} in namespace {:?}",
+            self.kind, self.name, self.namespace
+        )
+    }
+
+    /// Identity across releases: apiVersion's group, kind, namespace, name (Helm compares
+    /// objects by group/kind/namespace/name, so a version bump is the same object).
+    pub fn key(&self) -> (String, String, String, String) {
+        let group = self
+            .api_version
+            .rsplit_once('/')
+            .map(|(g, _)| g)
+            .unwrap_or("");
+        (
+            group.to_string(),
+            self.kind.clone(),
+            self.namespace.clone(),
+            self.name.clone(),
+        )
+    }
+
+    fn collection_path(&self) -> String {
+        let base = if self.api_version.contains('/') {
+            format!("/apis/{}", self.api_version)
+        } else {
+            format!("/api/{}", self.api_version)
+        };
+        if self.namespace.is_empty() {
+            format!("{base}/{}", self.plural)
+        } else {
+            format!("{base}/namespaces/{}/{}", self.namespace, self.plural)
+        }
+    }
+
+    /// The object's REST path.
+    pub fn path(&self) -> String {
+        format!("{}/{}", self.collection_path(), self.name)
+    }
+
+    /// Adds Helm's ownership label and annotations.
+    pub fn set_owner(&mut self, release: &str, namespace: &str) {
+        let meta = &mut self.object["metadata"];
+        if !meta["labels"].is_object() {
+            meta["labels"] = json!({});
+        }
+        meta["labels"][MANAGED_BY_LABEL] = json!("Helm");
+        if !meta["annotations"].is_object() {
+            meta["annotations"] = json!({});
+        }
+        meta["annotations"][RELEASE_NAME_ANNOTATION] = json!(release);
+        meta["annotations"][RELEASE_NAMESPACE_ANNOTATION] = json!(namespace);
+    }
+}
+
+/// An object whose kind the cluster does not serve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmapped {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+}
+
+impl std::fmt::Display for Unmapped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "resource mapping not found for name: {:?} namespace: {:?} from \"\": no matches for kind {:?} in version {:?}\nensure CRDs are installed first",
+            self.name, self.namespace, self.kind, self.api_version
+        )
+    }
+}
+
+/// Why a manifest cannot be turned into objects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BuildError {
+    /// A document that is not a Kubernetes object (the message names the source file).
+    Invalid(String),
+    Unmapped(Unmapped),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Invalid(m) => f.write_str(m),
+            BuildError::Unmapped(u) => u.fmt(f),
+        }
+    }
+}
+
+fn to_json(v: &whelm_template::value::Value) -> Result<Value, String> {
+    let text = whelm_template::json::marshal_typed(v)?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// The `# Source:` path a document of a release manifest carries, if any.
+fn source_of(doc: &str) -> &str {
+    doc.lines()
+        .find_map(|l| l.strip_prefix("# Source: "))
+        .unwrap_or("")
+}
+
+/// Parses a release manifest (`---`-separated documents) into objects, in order. `namespace`
+/// is the release namespace, given to namespaced objects that name none.
+pub fn build(
+    manifest: &str,
+    namespace: &str,
+    info: &ServerInfo,
+) -> Result<Vec<Resource>, BuildError> {
+    let mut out = Vec::new();
+    for doc in split_manifests(manifest) {
+        let source = source_of(&doc);
+        let where_ = if source.is_empty() {
+            String::new()
+        } else {
+            format!(" (from {source})")
+        };
+        let loaded = whelm_template::yaml::load(&doc)
+            .map_err(|e| BuildError::Invalid(format!("error parsing{where_}: {e}")))?;
+        let object = to_json(&loaded)
+            .map_err(|e| BuildError::Invalid(format!("error parsing{where_}: {e}")))?;
+        let object = match object {
+            Value::Null => continue,
+            o @ Value::Object(_) => o,
+            _ => {
+                return Err(BuildError::Invalid(format!(
+                    "error parsing{where_}: a Kubernetes object must be a mapping"
+                )));
+            }
+        };
+        // A `List` kind holds objects in `items`, as kubectl accepts.
+        if object["kind"].as_str().is_some_and(|k| k.ends_with("List"))
+            && object["items"].is_array()
+        {
+            for item in object["items"].as_array().cloned().unwrap_or_default() {
+                out.push(map_object(item, namespace, info, &where_)?);
+            }
+            continue;
+        }
+        out.push(map_object(object, namespace, info, &where_)?);
+    }
+    Ok(out)
+}
+
+fn map_object(
+    mut object: Value,
+    namespace: &str,
+    info: &ServerInfo,
+    where_: &str,
+) -> Result<Resource, BuildError> {
+    let api_version = object["apiVersion"].as_str().unwrap_or("").to_string();
+    let kind = object["kind"].as_str().unwrap_or("").to_string();
+    let name = object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if api_version.is_empty() || kind.is_empty() {
+        return Err(BuildError::Invalid(format!(
+            "error validating data{where_}: apiVersion and kind must be set (got apiVersion {api_version:?}, kind {kind:?})"
+        )));
+    }
+    if name.is_empty() {
+        return Err(BuildError::Invalid(format!(
+            "{kind}{where_} has no metadata.name: resource name may not be empty"
+        )));
+    }
+    let given_ns = object
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let Some(ResourceInfo { plural, namespaced }) = info.resource(&api_version, &kind).cloned()
+    else {
+        return Err(BuildError::Unmapped(Unmapped {
+            api_version,
+            kind,
+            name,
+            namespace: given_ns,
+        }));
+    };
+    let ns = if namespaced {
+        let ns = if given_ns.is_empty() {
+            namespace.to_string()
+        } else {
+            given_ns
+        };
+        object["metadata"]["namespace"] = json!(ns);
+        ns
+    } else {
+        String::new()
+    };
+    Ok(Resource {
+        api_version,
+        kind,
+        name,
+        namespace: ns,
+        plural,
+        object,
+    })
+}
+
+/// How to apply.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    pub force_conflicts: bool,
+    pub dry_run: bool,
+}
+
+/// `DeleteOptions.propagationPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Propagation {
+    Background,
+    Foreground,
+    Orphan,
+}
+
+impl Propagation {
+    pub fn parse(s: &str) -> Result<Propagation, String> {
+        match s {
+            "background" => Ok(Propagation::Background),
+            "foreground" => Ok(Propagation::Foreground),
+            "orphan" => Ok(Propagation::Orphan),
+            _ => Err(format!(
+                "invalid cascade value ({s}). Must be \"background\", \"foreground\", or \"orphan\""
+            )),
+        }
+    }
+    fn as_str(self) -> &'static str {
+        match self {
+            Propagation::Background => "Background",
+            Propagation::Foreground => "Foreground",
+            Propagation::Orphan => "Orphan",
+        }
+    }
+}
+
+impl Cluster {
+    /// Server-side apply of one object; returns the object the server answers with.
+    pub async fn apply(&self, r: &Resource, o: &ApplyOptions) -> Result<Value, ApiError> {
+        let mut query = format!(
+            "fieldManager={}&fieldValidation=Strict&force={}",
+            query_escape(&field_manager()),
+            o.force_conflicts
+        );
+        if o.dry_run {
+            query.push_str("&dryRun=All");
+        }
+        let body = serde_json::to_vec(&r.object).map_err(|e| ApiError::Decode {
+            what: r.id(),
+            detail: e.to_string(),
+        })?;
+        self.call(
+            Method::PATCH,
+            &format!("{}?{query}", r.path()),
+            Some("application/apply-patch+yaml"),
+            Some(body),
+        )
+        .await
+    }
+
+    /// The live object, or `None` when it does not exist.
+    pub async fn get_live(&self, r: &Resource) -> Result<Option<Value>, ApiError> {
+        match self.get(&r.path()).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes one object; `Ok(false)` when it was already gone.
+    pub async fn delete_resource(&self, r: &Resource, p: Propagation) -> Result<bool, ApiError> {
+        let body =
+            json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": p.as_str()});
+        match self
+            .call(
+                Method::DELETE,
+                &r.path(),
+                Some("application/json"),
+                Some(body.to_string().into_bytes()),
+            )
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Helm's error for an object that exists but belongs to no release or another one
+/// (`--take-ownership` skips the check).
+pub fn ownership_error(
+    r: &Resource,
+    live: &Value,
+    release: &str,
+    namespace: &str,
+) -> Option<String> {
+    let label = live
+        .pointer("/metadata/labels")
+        .and_then(|l| l.get(MANAGED_BY_LABEL))
+        .and_then(Value::as_str);
+    let ann = |k: &str| {
+        live.pointer("/metadata/annotations")
+            .and_then(|a| a.get(k))
+            .and_then(Value::as_str)
+    };
+    let mut errs = Vec::new();
+    match label {
+        None => errs.push(format!(
+            "label validation error: missing key {MANAGED_BY_LABEL:?}: must be set to \"Helm\""
+        )),
+        Some("Helm") => {}
+        Some(v) => errs.push(format!(
+            "label validation error: key {MANAGED_BY_LABEL:?} must equal \"Helm\": current value is {v:?}"
+        )),
+    }
+    for (key, want) in [
+        (RELEASE_NAME_ANNOTATION, release),
+        (RELEASE_NAMESPACE_ANNOTATION, namespace),
+    ] {
+        match ann(key) {
+            None => errs.push(format!(
+                "annotation validation error: missing key {key:?}: must be set to {want:?}"
+            )),
+            Some(v) if v == want => {}
+            Some(v) => errs.push(format!(
+                "annotation validation error: key {key:?} must equal {want:?}: current value is {v:?}"
+            )),
+        }
+    }
+    if errs.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} exists and cannot be imported into the current release: invalid ownership metadata; {}",
+        r.describe(),
+        errs.join("; ")
+    ))
+}
+
+/// Runs `f` over `items` as Helm's `batchPerform`: consecutive objects of the same kind run
+/// concurrently; a new kind waits for the previous group. Returns results in input order.
+pub async fn in_kind_groups<'a, T, F, Fut>(items: &'a [Resource], f: F) -> Vec<T>
+where
+    F: Fn(&'a Resource) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut out = Vec::with_capacity(items.len());
+    let mut start = 0;
+    while start < items.len() {
+        let kind = &items[start].kind;
+        let end = items[start..]
+            .iter()
+            .position(|r| &r.kind != kind)
+            .map(|i| start + i)
+            .unwrap_or(items.len());
+        out.extend(join_all(items[start..end].iter().map(&f)).await);
+        start = end;
+    }
+    out
+}
+
+/// Objects of `old` not in `new` (by group, kind, namespace, name), in reverse order: what an
+/// upgrade deletes.
+pub fn removed<'a>(old: &'a [Resource], new: &[Resource]) -> Vec<&'a Resource> {
+    let keep: std::collections::BTreeSet<_> = new.iter().map(Resource::key).collect();
+    let mut gone: Vec<&Resource> = old.iter().filter(|r| !keep.contains(&r.key())).collect();
+    gone.reverse();
+    gone
+}
+
+/// Counts by kind, for messages.
+pub fn summary(items: &[Resource]) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for r in items {
+        *m.entry(r.kind.clone()).or_insert(0) += 1;
+    }
+    m
+}

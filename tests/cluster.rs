@@ -1,0 +1,573 @@
+//! The release lifecycle against a real Kubernetes API server: runs when `WHELM_TEST_KUBECONFIG`
+//! names a kubeconfig, and skips (saying so) otherwise. Interop tests also need `HELM_BIN`
+//! (helm 4.3.1).
+//!
+//! Every test works in its own namespace (`whelm-t-<test>-<pid>`), created with
+//! `--create-namespace` and deleted at the end. The charts need no kubelet: ConfigMaps,
+//! Services, ServiceAccounts and a Deployment of zero replicas, so the suite means the same on
+//! a bare apiserver and on a full cluster. Release history is read back through the storage
+//! layer, objects through the cluster client.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use serde_json::Value;
+use whelm::kube::client::Cluster;
+use whelm::settings::KubeSettings;
+
+fn kubeconfig() -> Option<PathBuf> {
+    match std::env::var_os("WHELM_TEST_KUBECONFIG") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => {
+            eprintln!(
+                "skipping: set WHELM_TEST_KUBECONFIG to a kubeconfig to run the real-cluster suite"
+            );
+            None
+        }
+    }
+}
+
+fn helm_bin() -> Option<PathBuf> {
+    match std::env::var_os("HELM_BIN") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => {
+            eprintln!("skipping interop: set HELM_BIN to helm 4.3.1");
+            None
+        }
+    }
+}
+
+fn chart() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/charts/lifecycle")
+}
+
+struct Ns {
+    kubeconfig: PathBuf,
+    name: String,
+    tmp: tempfile::TempDir,
+}
+
+impl Ns {
+    fn new(kubeconfig: PathBuf, test: &str) -> Ns {
+        let name = format!("whelm-t-{test}-{}", std::process::id());
+        Ns {
+            kubeconfig,
+            name,
+            tmp: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn whelm(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_whelm"));
+        c.args(args)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("-n")
+            .arg(&self.name)
+            .env("WHELM_DATA_HOME", self.tmp.path().join("data"))
+            .env(
+                "WHELM_CACHE_HOME",
+                std::env::temp_dir().join("whelm-cluster-test-cache"),
+            )
+            .env("WHELM_POLL_INTERVAL_MS", "200")
+            .env_remove("HELM_DRIVER")
+            .env_remove("WHELM_POLICY");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.whelm(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "whelm {args:?} failed:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn helm(&self, helm: &Path, args: &[&str]) -> Output {
+        Command::new(helm)
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("-n")
+            .arg(&self.name)
+            .env_remove("HELM_DRIVER")
+            .output()
+            .unwrap()
+    }
+
+    fn helm_ok(&self, helm: &Path, args: &[&str]) -> String {
+        let out = self.helm(helm, args);
+        assert!(
+            out.status.success(),
+            "helm {args:?} failed:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    async fn cluster(&self) -> Cluster {
+        Cluster::connect(&KubeSettings {
+            kubeconfig: Some(self.kubeconfig.clone()),
+            namespace: Some(self.name.clone()),
+            burst_limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    }
+
+    fn block<T>(&self, f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn get(&self, path: &str) -> Option<Value> {
+        self.block(async {
+            match self.cluster().await.get(path).await {
+                Ok(v) => Some(v),
+                Err(e) if e.is_not_found() => None,
+                Err(e) => panic!("GET {path}: {e}"),
+            }
+        })
+    }
+
+    fn configmap(&self, name: &str) -> Option<Value> {
+        self.get(&format!(
+            "/api/v1/namespaces/{}/configmaps/{name}",
+            self.name
+        ))
+    }
+
+    /// The release revisions as stored (Secrets), newest last: (version, status, description).
+    fn history(&self, release: &str) -> Vec<(i64, String, String)> {
+        let out = self.block(async {
+            self.cluster()
+                .await
+                .get(&format!(
+                    "/api/v1/namespaces/{}/secrets?labelSelector=owner%3Dhelm%2Cname%3D{release}",
+                    self.name
+                ))
+                .await
+                .unwrap()
+        });
+        let mut revs: Vec<(i64, String, String)> = out["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let rel = decode_release(s);
+                (
+                    rel["version"].as_i64().unwrap(),
+                    rel["info"]["status"].as_str().unwrap_or("").to_string(),
+                    rel["info"]["description"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect();
+        revs.sort();
+        revs
+    }
+}
+
+impl Drop for Ns {
+    fn drop(&mut self) {
+        let path = format!("/api/v1/namespaces/{}", self.name);
+        let _ = self.block(async {
+            self.cluster()
+                .await
+                .call(http::Method::DELETE, &path, None, None)
+                .await
+        });
+    }
+}
+
+/// Decodes a release Secret as Helm stores it: base64 (wire) of base64 of gzip of JSON.
+fn decode_release(secret: &Value) -> Value {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let outer = b64
+        .decode(secret["data"]["release"].as_str().unwrap())
+        .unwrap();
+    let gz = b64.decode(outer).unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json).unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+fn data(cm: &Value, key: &str) -> String {
+    cm["data"][key].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn install_upgrade_rollback_uninstall() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::new(kc, "life");
+    let chart = chart();
+    let chart = chart.to_str().unwrap();
+    let out = ns.ok(&["install", "life", chart, "--create-namespace"]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    assert!(out.contains("Release life is revision 1."), "{out}");
+    let cm = ns.configmap("life-config").expect("configmap applied");
+    assert_eq!(data(&cm, "message"), "hello");
+    assert_eq!(
+        cm["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "Helm"
+    );
+    assert_eq!(
+        cm["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "life"
+    );
+    assert_eq!(
+        cm["metadata"]["annotations"]["meta.helm.sh/release-namespace"],
+        ns.name.as_str()
+    );
+    let managers: Vec<&str> = cm["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["manager"].as_str().unwrap())
+        .collect();
+    assert_eq!(managers, ["helm"], "applied with Helm 4's field manager");
+    // Hooks: the early one is deleted after success, the others stay.
+    assert!(ns.configmap("life-pre-early").is_none());
+    assert!(ns.configmap("life-pre-late").is_some());
+    assert_eq!(data(&ns.configmap("life-post").unwrap(), "revision"), "1");
+    assert!(
+        ns.configmap("life-test").is_none(),
+        "test hooks only run on `test`"
+    );
+    assert_eq!(
+        ns.history("life"),
+        [(1, "deployed".into(), "Install complete".into())]
+    );
+
+    ns.ok(&[
+        "upgrade",
+        "life",
+        chart,
+        "--set",
+        "message=bye,extra.enabled=true",
+    ]);
+    assert_eq!(
+        data(&ns.configmap("life-config").unwrap(), "message"),
+        "bye"
+    );
+    assert!(ns.configmap("life-extra").is_some());
+    assert_eq!(data(&ns.configmap("life-post").unwrap(), "revision"), "2");
+    assert_eq!(
+        ns.history("life"),
+        [
+            (1, "superseded".into(), "Install complete".into()),
+            (2, "deployed".into(), "Upgrade complete".into())
+        ]
+    );
+
+    // Values are reused when none are given; an object the chart drops is deleted.
+    ns.ok(&[
+        "upgrade",
+        "life",
+        chart,
+        "--reuse-values",
+        "--set",
+        "extra.enabled=false",
+    ]);
+    assert!(
+        ns.configmap("life-extra").is_none(),
+        "removed from the chart → deleted"
+    );
+    assert_eq!(
+        data(&ns.configmap("life-config").unwrap(), "message"),
+        "bye"
+    );
+
+    let out = ns.ok(&["rollback", "life", "2"]);
+    assert!(out.contains("Rollback was a success"), "{out}");
+    assert!(
+        ns.configmap("life-extra").is_some(),
+        "rollback re-creates it"
+    );
+    let h = ns.history("life");
+    assert_eq!(
+        h.last().unwrap(),
+        &(4, "deployed".into(), "Rollback to 2".into())
+    );
+
+    let out = ns.ok(&["uninstall", "life"]);
+    assert_eq!(out, "release \"life\" uninstalled\n");
+    assert!(ns.configmap("life-config").is_none());
+    assert!(ns.configmap("life-extra").is_none());
+    assert!(ns.history("life").is_empty());
+}
+
+#[test]
+fn conflicts_need_force() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::new(kc, "ssa");
+    let chart = chart();
+    let chart = chart.to_str().unwrap();
+    ns.ok(&["install", "ssa", chart, "--create-namespace"]);
+    // Another field manager takes `data.message`.
+    let path = format!(
+        "/api/v1/namespaces/{}/configmaps/ssa-config?fieldManager=kubectl-edit&force=true",
+        ns.name
+    );
+    let body = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "ssa-config"}, "data": {"message": "theirs"}});
+    ns.block(async {
+        ns.cluster()
+            .await
+            .call(
+                http::Method::PATCH,
+                &path,
+                Some("application/apply-patch+yaml"),
+                Some(body.to_string().into_bytes()),
+            )
+            .await
+            .unwrap()
+    });
+    let out = ns.run(&["upgrade", "ssa", chart, "--set", "message=ours"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("Error: UPGRADE FAILED: "), "{err}");
+    assert!(err.contains("conflict"), "{err}");
+    assert!(
+        err.contains("kubectl-edit"),
+        "the apiserver's conflict names the manager: {err}"
+    );
+    assert_eq!(
+        data(&ns.configmap("ssa-config").unwrap(), "message"),
+        "theirs"
+    );
+    assert_eq!(ns.history("ssa").last().unwrap().1, "failed");
+
+    ns.ok(&[
+        "upgrade",
+        "ssa",
+        chart,
+        "--set",
+        "message=ours",
+        "--force-conflicts",
+    ]);
+    assert_eq!(
+        data(&ns.configmap("ssa-config").unwrap(), "message"),
+        "ours"
+    );
+}
+
+#[test]
+fn hook_weights_and_rollback_on_failure() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::new(kc, "hooks");
+    let chart = chart();
+    let chart = chart.to_str().unwrap();
+    ns.ok(&["install", "hooks", chart, "--create-namespace"]);
+    let rel = ns.block(async {
+        ns.cluster()
+            .await
+            .get(&format!(
+                "/api/v1/namespaces/{}/secrets/sh.helm.release.v1.hooks.v1",
+                ns.name
+            ))
+            .await
+            .unwrap()
+    });
+    let rel = decode_release(&rel);
+    let started = |name: &str| {
+        rel["hooks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["name"] == name)
+            .map(|h| {
+                (
+                    h["last_run"]["started_at"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                    h["last_run"]["phase"].clone(),
+                )
+            })
+            .unwrap()
+    };
+    let (early, p1) = started("hooks-pre-early");
+    let (late, p2) = started("hooks-pre-late");
+    let (post, p3) = started("hooks-post");
+    assert_eq!(
+        (p1.as_str(), p2.as_str(), p3.as_str()),
+        (Some("Succeeded"), Some("Succeeded"), Some("Succeeded"))
+    );
+    assert!(
+        early < late && late < post,
+        "weight -5, then 5, then post-install: {early} {late} {post}"
+    );
+
+    // A post-upgrade hook the apiserver rejects fails the upgrade; the release rolls back.
+    let out = ns.run(&[
+        "upgrade",
+        "hooks",
+        chart,
+        "--set",
+        "hooks.fail=true,message=broken",
+        "--rollback-on-failure",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has been rolled back due to rollback-on-failure"),
+        "{err}"
+    );
+    let h = ns.history("hooks");
+    assert_eq!(h[1].1, "failed");
+    assert_eq!(
+        h.last().unwrap(),
+        &(3, "deployed".into(), "Rollback to 1".into())
+    );
+    assert_eq!(
+        data(&ns.configmap("hooks-config").unwrap(), "message"),
+        "hello"
+    );
+}
+
+#[test]
+fn concurrent_upgrades_one_wins() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::new(kc, "race");
+    let chart = chart();
+    let chart = chart.to_str().unwrap();
+    ns.ok(&["install", "race", chart, "--create-namespace"]);
+    let spawn = |m: &str| {
+        ns.whelm(&["upgrade", "race", chart, "--set", m])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn("message=a"), spawn("message=b"));
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let wins = [&a, &b].iter().filter(|o| o.status.success()).count();
+    // Either they ran one after the other (both win) or they overlapped (exactly one wins and
+    // the other names the operation in progress).
+    for o in [&a, &b] {
+        if !o.status.success() {
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains("in progress"), "{err}");
+        }
+    }
+    assert!(wins >= 1);
+    let h = ns.history("race");
+    assert_eq!(h.iter().filter(|r| r.1 == "deployed").count(), 1, "{h:?}");
+    assert!(h.iter().all(|r| !r.1.starts_with("pending")), "{h:?}");
+}
+
+#[test]
+fn kill_mid_upgrade_then_recover() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::new(kc, "kill");
+    let chart = chart();
+    let chart = chart.to_str().unwrap();
+    ns.ok(&["install", "kill", chart, "--create-namespace"]);
+    // `--wait` on a Deployment that can never be ready keeps the upgrade busy.
+    let mut child = ns
+        .whelm(&[
+            "upgrade",
+            "kill",
+            chart,
+            "--set",
+            "replicas=1",
+            "--wait",
+            "--timeout",
+            "10m",
+        ])
+        .env("WHELM_LOCK_LEASE_SECS", "4")
+        .spawn()
+        .unwrap();
+    let pending = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(200));
+        ns.history("kill")
+            .last()
+            .is_some_and(|r| r.1 == "pending-upgrade")
+    });
+    assert!(pending, "the upgrade got to pending-upgrade");
+    // A full cluster might make the pod ready; only kill a process that is still waiting.
+    if child.try_wait().unwrap().is_none() {
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let out = ns.run(&["upgrade", "kill", chart]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("in progress"),
+            "the lease is still live: {err}"
+        );
+        std::thread::sleep(Duration::from_secs(5));
+        ns.ok(&["upgrade", "kill", chart, "--set", "message=recovered"]);
+        let h = ns.history("kill");
+        assert_eq!(
+            h[1].1, "failed",
+            "the killed revision was taken over: {h:?}"
+        );
+        assert_eq!(h.last().unwrap().1, "deployed");
+        assert_eq!(
+            data(&ns.configmap("kill-config").unwrap(), "message"),
+            "recovered"
+        );
+    }
+}
+
+#[test]
+fn interop_with_helm() {
+    let Some(kc) = kubeconfig() else { return };
+    let Some(helm) = helm_bin() else { return };
+    let ns = Ns::new(kc, "interop");
+    let chart = chart();
+    let chart = chart.to_str().unwrap();
+    // helm installs, whelm upgrades, helm sees it and upgrades, whelm rolls back, helm uninstalls.
+    ns.helm_ok(&helm, &["install", "both", chart, "--create-namespace"]);
+    ns.ok(&["upgrade", "both", chart, "--set", "message=from-whelm"]);
+    let hist = ns.helm_ok(&helm, &["history", "both"]);
+    assert!(hist.contains("Upgrade complete"), "{hist}");
+    assert_eq!(
+        data(&ns.configmap("both-config").unwrap(), "message"),
+        "from-whelm"
+    );
+    ns.helm_ok(
+        &helm,
+        &["upgrade", "both", chart, "--set", "message=from-helm"],
+    );
+    assert_eq!(
+        data(&ns.configmap("both-config").unwrap(), "message"),
+        "from-helm"
+    );
+    ns.ok(&["rollback", "both", "2"]);
+    assert_eq!(
+        data(&ns.configmap("both-config").unwrap(), "message"),
+        "from-whelm"
+    );
+    let list = ns.helm_ok(&helm, &["list"]);
+    assert!(list.contains("both") && list.contains("deployed"), "{list}");
+    ns.helm_ok(&helm, &["uninstall", "both"]);
+    assert!(ns.configmap("both-config").is_none());
+
+    // whelm installs, helm upgrades and lists, whelm uninstalls.
+    ns.ok(&["install", "other", chart]);
+    ns.helm_ok(&helm, &["upgrade", "other", chart, "--set", "message=helm"]);
+    let status = ns.helm_ok(&helm, &["status", "other"]);
+    assert!(status.contains("REVISION: 2"), "{status}");
+    ns.ok(&["uninstall", "other"]);
+    assert!(ns.history("other").is_empty());
+}
