@@ -5,6 +5,7 @@
 //! - [`action`]: one module per verb.
 //! - [`plugin`]: the plugin host (manifests, policy, sandbox, cache, runtime).
 //! - [`chart`]: loading charts (directories, archives, `.helmignore`).
+//! - [`kube`]: cluster-free Kubernetes logic (readiness for `--wait`).
 //! - [`values`]: the values pipeline (`-f`, `--set…`, coalescing).
 //! - [`render`]: the host side of rendering (request, manifest assembly).
 //! - [`settings`]: environment and global flags.
@@ -13,6 +14,7 @@
 pub mod action;
 pub mod chart;
 pub mod cli;
+pub mod kube;
 pub mod plugin;
 pub mod render;
 pub mod settings;

@@ -1,0 +1,3 @@
+//! Kubernetes-facing logic that needs no cluster connection.
+
+pub mod ready;
