@@ -5,6 +5,7 @@
 //! - [`action`]: one module per verb.
 //! - [`plugin`]: the plugin host (manifests, policy, sandbox, cache, runtime).
 //! - [`chart`]: loading charts (directories, archives, `.helmignore`).
+//! - [`kube`]: the cluster: connection, discovery, server-side apply, lookup, readiness, waiting.
 //! - [`values`]: the values pipeline (`-f`, `--set…`, coalescing).
 //! - [`render`]: the host side of rendering (request, manifest assembly).
 //! - [`settings`]: environment and global flags.
