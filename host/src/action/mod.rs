@@ -1,10 +1,19 @@
 //! One module per verb, as Helm's `pkg/action`: each takes plain values
 //! (no clap types) and returns what the CLI prints or an error to report.
 
+pub mod config;
+pub mod get;
+pub mod history;
+pub mod list;
 pub mod plugin;
+pub mod selector;
 pub mod show;
+pub mod status;
 pub mod template;
+pub mod timefmt;
 pub mod version;
+
+use crate::storage::{Release, Storage, StorageError};
 
 /// Output format for listing verbs (`-o table|json|yaml`), as Helm's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -26,6 +35,79 @@ impl std::str::FromStr for OutputFormat {
                 "invalid format type {s:?}: use table, json or yaml"
             )),
         }
+    }
+}
+
+impl OutputFormat {
+    /// Parses `-o`/`--output` as Helm's flag does, with its error text.
+    pub fn parse_flag(s: &str) -> Result<OutputFormat, String> {
+        match s {
+            "table" => Ok(OutputFormat::Table),
+            "json" => Ok(OutputFormat::Json),
+            "yaml" => Ok(OutputFormat::Yaml),
+            _ => Err(format!(
+                "invalid argument {s:?} for \"-o, --output\" flag: invalid format type"
+            )),
+        }
+    }
+}
+
+/// Helm's `output.EncodeJSON` of a value whose serde shape follows Helm's Go struct: compact,
+/// HTML-safe, one line.
+pub(crate) fn encode_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    let mut s =
+        String::from_utf8(crate::storage::codec::to_go_json(v)).expect("serde_json writes UTF-8");
+    s.push('\n');
+    s
+}
+
+/// Helm's `output.EncodeYAML` (`sigs.k8s.io/yaml.Marshal`) of a value given as its Go JSON:
+/// the JSON re-read with every number a float64, printed by yaml.v2 with sorted keys.
+pub(crate) fn encode_yaml(json: &str) -> String {
+    let v = whelm_template::json::unmarshal(json).expect("JSON written by whelm parses");
+    let mut s = whelm_template::yaml::to_yaml(&v).expect("JSON numbers are finite");
+    s.push('\n');
+    s
+}
+
+/// A JSON value as Helm holds a decoded `map[string]any` (every number a float64).
+pub(crate) fn go_value(v: &serde_json::Value) -> whelm_template::Value {
+    whelm_template::json::unmarshal(&v.to_string()).expect("serde_json writes valid JSON")
+}
+
+/// Helm's `cfg.releaseContent`: revision `version` of release `name`, or its newest revision
+/// when `version <= 0`.
+pub async fn release_content(
+    storage: &Storage,
+    name: &str,
+    version: i64,
+) -> Result<Release, String> {
+    if template::validate_release_name(name).is_err() {
+        return Err(format!("releaseContent: Release name is invalid: {name}"));
+    }
+    if version > 0 {
+        return storage.get(name, version).await.map_err(|e| e.to_string());
+    }
+    // Helm's `Storage.Last`: the query's "release: not found" when there is no revision.
+    let mut history = storage.history(name).await.map_err(|e| e.to_string())?;
+    history
+        .pop()
+        .ok_or_else(|| StorageError::NoRevision(name.to_string()).to_string())
+}
+
+/// The CHART column: `name-version`, or `MISSING` for a release without chart metadata.
+pub(crate) fn chart_name(rel: &Release) -> String {
+    match rel.chart.as_ref().and_then(|c| c.metadata.as_ref()) {
+        Some(m) => format!("{}-{}", m.name, m.version),
+        None => "MISSING".to_string(),
+    }
+}
+
+/// The APP VERSION column, or `MISSING` for a release without chart metadata.
+pub(crate) fn app_version(rel: &Release) -> String {
+    match rel.chart.as_ref().and_then(|c| c.metadata.as_ref()) {
+        Some(m) => m.app_version.clone(),
+        None => "MISSING".to_string(),
     }
 }
 
@@ -201,5 +283,51 @@ fn char_width(c: char) -> usize {
         2
     } else {
         1
+    }
+}
+
+/// The fixture releases of `tests/releases` and what helm 4.3.1 printed for them
+/// (`tests/releases/capture.sh`), for the release verbs' tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use std::path::PathBuf;
+
+    use crate::storage::Storage;
+    use crate::storage::memory::Memory;
+
+    fn dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/releases")
+    }
+
+    /// The fixture releases in a memory store opened for `namespace` (`""`: all), reading
+    /// times as helm did for the captures (TZ=UTC).
+    pub async fn storage(namespace: &str) -> Storage {
+        super::timefmt::use_utc_as_local();
+        let d = dir();
+        let data = format!(
+            "{}:{}",
+            d.join("default.yaml").display(),
+            d.join("other.yaml").display()
+        );
+        let mem = Memory::new(namespace);
+        mem.load_data(&data).await.unwrap();
+        mem.set_namespace(namespace);
+        Storage::new(Box::new(mem))
+    }
+
+    /// What helm printed on stdout for case `id` of `tests/releases/cases.txt`.
+    pub fn stdout(id: &str) -> String {
+        std::fs::read_to_string(dir().join(format!("captures/{id}.stdout")))
+            .unwrap_or_else(|e| panic!("capture {id}: {e}"))
+    }
+
+    /// The message helm printed after `Error: ` for case `id`.
+    pub fn error(id: &str) -> String {
+        let e = std::fs::read_to_string(dir().join(format!("captures/{id}.stderr")))
+            .unwrap_or_else(|e| panic!("capture {id}: {e}"));
+        e.strip_prefix("Error: ")
+            .and_then(|e| e.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("capture {id} is not an error: {e}"))
+            .to_string()
     }
 }
