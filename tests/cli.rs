@@ -428,3 +428,86 @@ fn compiled_cache_survives_corruption_and_concurrent_writers() {
     assert_eq!(files.len(), 1, "no temporary files left behind: {files:?}");
     assert_eq!(std::fs::metadata(&files[0]).unwrap().len(), len);
 }
+
+/// `tests/releases/cases.txt`: (id, arguments); single quotes group words, as capture.sh's
+/// `eval "set -- …"` reads them.
+fn release_cases(dir: &Path) -> Vec<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(dir.join("cases.txt")).unwrap();
+    let mut cases = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (id, rest) = line.split_once(':').unwrap();
+        let mut args = Vec::new();
+        let mut word: Option<String> = None;
+        let mut quoted = false;
+        for c in rest.chars() {
+            match c {
+                '\'' => {
+                    quoted = !quoted;
+                    word.get_or_insert_with(String::new);
+                }
+                ' ' if !quoted => args.extend(word.take()),
+                c => word.get_or_insert_with(String::new).push(c),
+            }
+        }
+        args.extend(word);
+        cases.push((id.to_string(), args));
+    }
+    cases
+}
+
+/// Every release-verb case of `tests/releases/cases.txt` run by the whelm binary over the same
+/// memory-driver fixture releases as capture.sh ran helm 4.3.1: stdout, stderr and exit code
+/// must be helm's (in usage errors helm names itself `helm`, whelm `whelm`).
+#[test]
+fn release_verbs_print_what_helm_printed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/releases");
+    let captures = dir.join("captures");
+    let codes = std::fs::read_to_string(captures.join("exit-codes.txt")).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let cases = release_cases(&dir);
+    assert_eq!(
+        cases.len(),
+        codes.lines().count(),
+        "capture.sh ran every case"
+    );
+    let mut failures = Vec::new();
+    for ((id, args), code) in cases.iter().zip(codes.lines()) {
+        let (code_id, code) = code.split_once(' ').unwrap();
+        assert_eq!(code_id, id, "exit-codes.txt follows cases.txt");
+        let want_out = std::fs::read_to_string(captures.join(format!("{id}.stdout"))).unwrap();
+        let want_err = std::fs::read_to_string(captures.join(format!("{id}.stderr")))
+            .unwrap_or_default()
+            .replace("\"helm ", "\"whelm ")
+            .replace("Usage:  helm ", "Usage:  whelm ");
+        let o = Command::new(env!("CARGO_BIN_EXE_whelm"))
+            .args(args)
+            .current_dir(&dir)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("TZ", "UTC")
+            .env("HELM_DRIVER", "memory")
+            .env("HELM_MEMORY_DRIVER_DATA", "default.yaml:other.yaml")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let (out, err) = (stdout(&o), stderr(&o));
+        if out != want_out || err != want_err || o.status.code() != code.parse().ok() {
+            failures.push(format!(
+                "{id} ({}): exit {:?}, want {code}\n--- stdout\n{out}--- want\n{want_out}--- stderr\n{err}--- want\n{want_err}",
+                args.join(" "),
+                o.status.code()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from helm:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

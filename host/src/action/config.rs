@@ -7,7 +7,15 @@ use crate::kube::client::Cluster;
 use crate::kube::discovery::ServerInfo;
 use crate::kube::objects::NamespacedObjects;
 use crate::settings::Settings;
-use crate::storage::{self, DriverKind, Storage};
+use crate::storage::{self, DriverKind, Storage, memory::Memory};
+
+/// Opens the store `HELM_DRIVER` selects, for the command's namespace (`namespace` empty:
+/// every namespace, for `list --all-namespaces`).
+pub async fn open_storage(settings: &Settings, namespace: &str) -> Result<Arc<Storage>, String> {
+    Configuration::new(settings, namespace.is_empty())
+        .await
+        .map(|c| c.storage)
+}
 
 /// The cluster, the store and the namespace one command acts on.
 pub struct Configuration {
@@ -37,10 +45,26 @@ impl Configuration {
         if objects.is_none() && matches!(kind, DriverKind::Secret | DriverKind::ConfigMap) {
             return Err(cluster.err().unwrap_or_default());
         }
-        let sql = std::env::var("HELM_DRIVER_SQL_CONNECTION_STRING").ok();
-        let driver = storage::open(&kind, store_ns, objects, sql.as_deref())
-            .await
-            .map_err(|e| e.to_string())?;
+        let driver: Box<dyn storage::Driver> = match kind {
+            DriverKind::Memory => {
+                // Preloaded from `HELM_MEMORY_DRIVER_DATA` (`:`-separated files), as Helm does.
+                let mem = Memory::new(store_ns);
+                if let Some(data) = std::env::var("HELM_MEMORY_DRIVER_DATA")
+                    .ok()
+                    .filter(|d| !d.is_empty())
+                {
+                    mem.load_data(&data).await?;
+                }
+                mem.set_namespace(store_ns);
+                Box::new(mem)
+            }
+            _ => {
+                let sql = std::env::var("HELM_DRIVER_SQL_CONNECTION_STRING").ok();
+                storage::open(&kind, store_ns, objects, sql.as_deref())
+                    .await
+                    .map_err(|e| e.to_string())?
+            }
+        };
         Ok(Configuration {
             settings: settings.clone(),
             namespace,

@@ -1,27 +1,200 @@
-//! `whelm status`: Helm's status block (placeholder until the read verbs land).
+//! `whelm status NAME` and the status block `install`, `upgrade`, `rollback` and `get all`
+//! print ([`print_status`]), as helm 4.3.1's `statusPrinter` writes them.
 
-use crate::storage::release::Release;
+use super::timefmt::{ANSIC, ReleaseTime};
+use super::{OutputFormat, encode_yaml, release_content};
+use crate::storage::release::Hook;
+use crate::storage::{Release, Storage, codec};
 
-/// How to print a status block.
-#[derive(Debug, Clone, Default)]
+/// `helm status`'s flags.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatusOptions {
+    /// `--revision`: this revision instead of the newest.
+    pub revision: i64,
+    pub output: OutputFormat,
+}
+
+/// How [`print_status`] prints (Helm's `statusPrinter` fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrintOptions {
+    pub output: OutputFormat,
+    /// Also USER-SUPPLIED VALUES, COMPUTED VALUES, HOOKS and MANIFEST (`--debug`, `get all`).
+    pub debug: bool,
+    /// Also CHART, VERSION, APP_VERSION (`get all`).
+    pub show_metadata: bool,
+    /// Leave out NOTES (`install`/`upgrade --hide-notes`).
     pub hide_notes: bool,
 }
 
-/// Helm's status block.
-pub fn print_status(rel: &Release, o: &PrintOptions) -> String {
-    let mut out = format!("NAME: {}\n", rel.name);
-    let info = rel.info.clone().unwrap_or_default();
-    if let Some(t) = &info.last_deployed {
-        out.push_str(&format!("LAST DEPLOYED: {t}\n"));
+/// The status of a release: the text block (table), or the release object itself as JSON or
+/// YAML. Callers decide what the object includes (`helm status` drops the chart).
+pub fn print_status(rel: &Release, opts: &PrintOptions) -> String {
+    match opts.output {
+        OutputFormat::Json => {
+            let mut s = String::from_utf8(codec::to_json(rel)).expect("JSON is UTF-8");
+            s.push('\n');
+            s
+        }
+        OutputFormat::Yaml => {
+            encode_yaml(std::str::from_utf8(&codec::to_json(rel)).expect("JSON is UTF-8"))
+        }
+        OutputFormat::Table => status_table(rel, opts),
     }
-    out.push_str(&format!(
-        "NAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
-        rel.namespace, info.status, rel.version, info.description
-    ));
-    out.push_str("TEST SUITE: None\n");
-    if !o.hide_notes && !info.notes.is_empty() {
+}
+
+fn status_table(rel: &Release, opts: &PrintOptions) -> String {
+    let info = rel.info.clone().unwrap_or_default();
+    let mut out = String::new();
+    out.push_str(&format!("NAME: {}\n", rel.name));
+    let last = ReleaseTime::of(info.last_deployed.as_ref());
+    if !last.is_zero() {
+        out.push_str(&format!("LAST DEPLOYED: {}\n", last.format(ANSIC)));
+    }
+    out.push_str(&format!("NAMESPACE: {}\n", rel.namespace));
+    out.push_str(&format!("STATUS: {}\n", info.status));
+    out.push_str(&format!("REVISION: {}\n", rel.version));
+    if opts.show_metadata {
+        let meta = rel
+            .chart
+            .as_ref()
+            .and_then(|c| c.metadata.clone())
+            .unwrap_or_default();
+        out.push_str(&format!("CHART: {}\n", meta.name));
+        out.push_str(&format!("VERSION: {}\n", meta.version));
+        out.push_str(&format!("APP_VERSION: {}\n", meta.app_version));
+    }
+    out.push_str(&format!("DESCRIPTION: {}\n", info.description));
+
+    let tests: Vec<&Hook> = rel
+        .hooks
+        .iter()
+        .filter(|h| h.events.iter().any(|e| e == "test"))
+        .collect();
+    if tests.is_empty() {
+        out.push_str("TEST SUITE: None\n");
+    }
+    for h in tests {
+        let started = ReleaseTime::of(h.last_run.started_at.as_ref());
+        // A test that never started is not listed.
+        if started.is_zero() {
+            continue;
+        }
+        let completed = ReleaseTime::of(h.last_run.completed_at.as_ref());
+        out.push_str(&format!(
+            "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {}\n",
+            h.name,
+            started.format(ANSIC),
+            completed.format(ANSIC),
+            h.last_run.phase
+        ));
+    }
+
+    if opts.debug {
+        out.push_str("USER-SUPPLIED VALUES:\n");
+        out.push_str(&super::get::user_values_yaml(rel));
+        out.push('\n');
+        out.push_str("COMPUTED VALUES:\n");
+        out.push_str(&super::get::computed_values_yaml(rel));
+        out.push('\n');
+    }
+
+    if opts.debug || info.description.eq_ignore_ascii_case("Dry run complete") {
+        out.push_str("HOOKS:\n");
+        for h in &rel.hooks {
+            out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest));
+        }
+        out.push_str(&format!("MANIFEST:\n{}\n", rel.manifest));
+    }
+
+    if !opts.hide_notes && !info.notes.is_empty() {
         out.push_str(&format!("NOTES:\n{}\n", info.notes.trim()));
     }
     out
+}
+
+/// `helm status NAME`: the status of the newest (or `--revision`) revision. In JSON and YAML
+/// the release is printed without its chart, as Helm does.
+pub async fn run(storage: &Storage, name: &str, opts: &StatusOptions) -> Result<String, String> {
+    let mut rel = release_content(storage, name, opts.revision).await?;
+    rel.chart = None;
+    Ok(print_status(
+        &rel,
+        &PrintOptions {
+            output: opts.output,
+            ..PrintOptions::default()
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::fixtures::{error, stdout, storage};
+
+    fn opts(revision: i64, output: OutputFormat) -> StatusOptions {
+        StatusOptions { revision, output }
+    }
+
+    #[tokio::test]
+    async fn prints_what_helm_printed() {
+        let default = storage("default").await;
+        let (ops, data, old) = (
+            storage("ops").await,
+            storage("data").await,
+            storage("old").await,
+        );
+        let (table, json, yaml) = (OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml);
+        for (id, s, name, o) in [
+            ("status", &default, "web", opts(0, table)),
+            ("status-json", &default, "web", opts(0, json)),
+            ("status-yaml", &default, "web", opts(0, yaml)),
+            ("status-revision", &default, "web", opts(1, table)),
+            ("status-uninstalled", &default, "worker", opts(0, table)),
+            ("status-pending", &default, "pend", opts(0, table)),
+            ("status-failed", &default, "api", opts(0, table)),
+            ("status-missing-chart", &default, "nochart", opts(0, table)),
+            (
+                "status-missing-chart-json",
+                &default,
+                "nochart",
+                opts(0, json),
+            ),
+            ("status-offset", &ops, "cache", opts(0, table)),
+            ("status-offset-yaml", &ops, "cache", opts(0, yaml)),
+            ("status-data-json", &data, "db", opts(0, json)),
+            ("status-folded-fields-json", &old, "legacy", opts(0, json)),
+        ] {
+            assert_eq!(run(s, name, &o).await.unwrap(), stdout(id), "case {id}");
+        }
+    }
+
+    #[tokio::test]
+    async fn fails_as_helm_did() {
+        let s = storage("default").await;
+        for (id, name, revision) in [
+            ("status-not-found", "nope", 0),
+            ("status-revision-missing", "web", 9),
+            ("status-invalid-name", "Bad_Name", 0),
+        ] {
+            let o = opts(revision, OutputFormat::Table);
+            assert_eq!(run(&s, name, &o).await.unwrap_err(), error(id), "case {id}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_printer_is_get_alls_block_without_the_debug_parts() {
+        // `helm get all` prints the same block with metadata and values; `print_status` with
+        // those options gives it for any release install/upgrade/rollback hold.
+        let s = storage("ops").await;
+        let rel = s.get("cache", 7).await.unwrap();
+        let all = print_status(
+            &rel,
+            &PrintOptions {
+                debug: true,
+                show_metadata: true,
+                ..PrintOptions::default()
+            },
+        );
+        assert_eq!(all, stdout("get-all-offset"));
+    }
 }

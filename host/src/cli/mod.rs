@@ -109,8 +109,209 @@ pub enum Command {
     Plugin(PluginCommand),
     /// Locally render templates
     Template(Box<TemplateArgs>),
+    /// list releases
+    #[command(visible_alias = "ls", long_about = LIST_HELP)]
+    List(ListArgs),
+    /// fetch release history
+    #[command(visible_alias = "hist", long_about = HISTORY_HELP)]
+    History(HistoryArgs),
+    /// display the status of the named release
+    #[command(long_about = STATUS_HELP)]
+    Status(StatusArgs),
+    /// download extended information of a named release
+    #[command(subcommand, long_about = GET_HELP)]
+    Get(GetCommand),
     #[command(flatten)]
     Release(release::ReleaseCommand),
+}
+
+const LIST_HELP: &str = "This command lists all of the releases for a specified namespace (uses current namespace context if namespace not specified).
+
+By default, it lists all releases in any status. Individual status filters like '--deployed', '--failed', '--pending', '--uninstalled', '--superseded', and '--uninstalling' can be used to show only releases in specific states. Such flags can be combined: '--deployed --failed'.
+
+By default, items are sorted alphabetically. Use the '-d' flag to sort by release date.
+
+If the --filter flag is provided, it will be treated as a filter. Filters are regular expressions (Perl compatible) that are applied to the list of releases. Only items that match the filter will be returned.
+
+If no results are found, 'whelm list' will exit 0, but with no output (or in the case of no '-q' flag, only headers).
+
+By default, up to 256 items may be returned. To limit this, use the '--max' flag. Setting '--max' to 0 will return all results. Pairing the '--max' flag with the '--offset' flag allows you to page through results.";
+
+const HISTORY_HELP: &str = "History prints historical revisions for a given release.
+
+A default maximum of 256 revisions will be returned. Setting '--max' configures the maximum length of the revision list returned.
+
+Use '--show-rollback-revision' to include a column showing the revision that was rolled back to.";
+
+const STATUS_HELP: &str = "This command shows the status of a named release.
+The status consists of:
+- last deployment time
+- k8s namespace in which the release lives
+- state of the release (can be: unknown, deployed, uninstalled, superseded, failed, uninstalling, pending-install, pending-upgrade or pending-rollback)
+- revision of the release
+- description of the release (can be completion message or error message)
+- details on last test suite run, if applicable
+- additional notes provided by the chart";
+
+const GET_HELP: &str = "This command consists of multiple subcommands which can be used to get extended information about the release, including:
+
+- The values used to generate the release
+- The generated manifest file
+- The notes provided by the chart of the release
+- The hooks associated with the release
+- The metadata of the release";
+
+/// `helm list`'s flags.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(hide = true)]
+    pub args: Vec<String>,
+    /// list releases across all namespaces
+    #[arg(short = 'A', long = "all-namespaces")]
+    pub all_namespaces: bool,
+    /// sort by release date
+    #[arg(short = 'd', long)]
+    pub date: bool,
+    /// show deployed releases
+    #[arg(long)]
+    pub deployed: bool,
+    /// show failed releases
+    #[arg(long)]
+    pub failed: bool,
+    /// a regular expression (Perl compatible). Any releases that match the expression will be included in the results
+    #[arg(short = 'f', long, default_value = "", hide_default_value = true)]
+    pub filter: String,
+    /// maximum number of releases to fetch
+    #[arg(
+        short = 'm',
+        long,
+        default_value_t = 256,
+        allow_negative_numbers = true
+    )]
+    pub max: i64,
+    /// don't print headers when using the default output format
+    #[arg(long = "no-headers")]
+    pub no_headers: bool,
+    /// next release index in the list, used to offset from start value
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub offset: i64,
+    /// prints the output in the specified format. Allowed values: table, json, yaml
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+    pub output: String,
+    /// show pending releases
+    #[arg(long)]
+    pub pending: bool,
+    /// reverse the sort order
+    #[arg(short = 'r', long)]
+    pub reverse: bool,
+    /// Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Works only for secret(default) and configmap storage backends.
+    #[arg(short = 'l', long, default_value = "", hide_default_value = true)]
+    pub selector: String,
+    /// output short (quiet) listing format
+    #[arg(short = 'q', long)]
+    pub short: bool,
+    /// show superseded releases
+    #[arg(long)]
+    pub superseded: bool,
+    /// format time using golang time formatter. Example: --time-format "2006-01-02 15:04:05Z0700"
+    #[arg(long = "time-format", default_value = "", hide_default_value = true)]
+    pub time_format: String,
+    /// show uninstalled releases (if 'helm uninstall --keep-history' was used)
+    #[arg(long)]
+    pub uninstalled: bool,
+    /// show releases that are currently being uninstalled
+    #[arg(long)]
+    pub uninstalling: bool,
+}
+
+/// `helm history`'s flags.
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    #[arg(value_name = "RELEASE_NAME")]
+    pub args: Vec<String>,
+    /// maximum number of revision to include in history
+    #[arg(long, default_value_t = 256, allow_negative_numbers = true)]
+    pub max: i64,
+    /// prints the output in the specified format. Allowed values: table, json, yaml
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+    pub output: String,
+    /// show the rollback revision column in table output
+    #[arg(long = "show-rollback-revision")]
+    pub show_rollback_revision: bool,
+}
+
+/// `helm status`'s flags.
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    #[arg(value_name = "RELEASE_NAME")]
+    pub args: Vec<String>,
+    /// prints the output in the specified format. Allowed values: table, json, yaml
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+    pub output: String,
+    /// if set, display the status of the named release with revision
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub revision: i64,
+}
+
+/// The release and revision every `get` subcommand takes.
+#[derive(Args, Debug)]
+pub struct GetArgs {
+    #[arg(value_name = "RELEASE_NAME")]
+    pub args: Vec<String>,
+    /// get the named release with revision
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub revision: i64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GetCommand {
+    /// download all information for a named release
+    #[command(
+        long_about = "This command prints a human readable collection of information about the notes, hooks, supplied values, and generated manifest file of the given release."
+    )]
+    All {
+        #[command(flatten)]
+        get: GetArgs,
+        /// go template for formatting the output, eg: {{.Release.Name}}
+        #[arg(long, default_value = "", hide_default_value = true)]
+        template: String,
+    },
+    /// download all hooks for a named release
+    #[command(
+        long_about = "This command downloads hooks for a given release.\n\nHooks are formatted in YAML and separated by the YAML '---\\n' separator."
+    )]
+    Hooks(GetArgs),
+    /// download the manifest for a named release
+    #[command(
+        long_about = "This command fetches the generated manifest for a given release.\n\nA manifest is a YAML-encoded representation of the Kubernetes resources that were generated from this release's chart(s). If a chart is dependent on other charts, those resources will also be included in the manifest."
+    )]
+    Manifest(GetArgs),
+    /// This command fetches metadata for a given release
+    Metadata {
+        #[arg(value_name = "RELEASE_NAME")]
+        args: Vec<String>,
+        /// specify release revision
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        revision: i64,
+        /// prints the output in the specified format. Allowed values: table, json, yaml
+        #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+        output: String,
+    },
+    /// download the notes for a named release
+    #[command(long_about = "This command shows notes provided by the chart of a named release.")]
+    Notes(GetArgs),
+    /// download the values file for a named release
+    #[command(long_about = "This command downloads a values file for a given release.")]
+    Values {
+        #[command(flatten)]
+        get: GetArgs,
+        /// dump all (computed) values
+        #[arg(short = 'a', long)]
+        all: bool,
+        /// prints the output in the specified format. Allowed values: table, json, yaml
+        #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
+        output: String,
+    },
 }
 
 /// `helm template`'s flags.
@@ -296,10 +497,144 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .build()?)
 }
 
+/// Helm's (cobra's) argument-count errors, with this command's usage line.
+fn exactly_one(args: Vec<String>, command: &str) -> Result<String, Failure> {
+    match <[String; 1]>::try_from(args) {
+        Ok([name]) => Ok(name),
+        Err(_) => Err(Failure(format!(
+            "\"whelm {command}\" requires 1 argument\n\nUsage:  whelm {command} RELEASE_NAME [flags]"
+        ))),
+    }
+}
+
+/// Runs a release verb against the storage `HELM_DRIVER` selects for `namespace`.
+fn with_storage<F>(settings: &Settings, namespace: &str, verb: F) -> Result<String, Failure>
+where
+    F: AsyncFnOnce(&crate::storage::Storage) -> Result<String, String>,
+{
+    let rt = runtime()?;
+    rt.block_on(async {
+        let storage = action::config::open_storage(settings, namespace).await?;
+        verb(&storage).await
+    })
+    .map_err(Failure)
+}
+
+fn release_verb(settings: &Settings, cmd: Command) -> Result<String, Failure> {
+    let ns = settings.kube.namespace().to_string();
+    match cmd {
+        Command::List(l) => {
+            if !l.args.is_empty() {
+                return Err(Failure(
+                    "\"whelm list\" accepts no arguments\n\nUsage:  whelm list [flags]".into(),
+                ));
+            }
+            let opts = action::list::ListOptions {
+                all_namespaces: l.all_namespaces,
+                by_date: l.date,
+                reverse: l.reverse,
+                deployed: l.deployed,
+                failed: l.failed,
+                pending: l.pending,
+                superseded: l.superseded,
+                uninstalled: l.uninstalled,
+                uninstalling: l.uninstalling,
+                max: l.max,
+                offset: l.offset,
+                filter: l.filter,
+                selector: l.selector,
+                short: l.short,
+                no_headers: l.no_headers,
+                time_format: l.time_format,
+                output: OutputFormat::parse_flag(&l.output)?,
+            };
+            let ns = if opts.all_namespaces { "" } else { &ns };
+            with_storage(settings, ns, async |s| action::list::run(s, &opts).await)
+        }
+        Command::History(h) => {
+            let opts = action::history::HistoryOptions {
+                max: h.max,
+                show_rollback_revision: h.show_rollback_revision,
+                output: OutputFormat::parse_flag(&h.output)?,
+            };
+            let name = exactly_one(h.args, "history")?;
+            with_storage(settings, &ns, async |s| {
+                action::history::run(s, &name, &opts).await
+            })
+        }
+        Command::Status(st) => {
+            let opts = action::status::StatusOptions {
+                revision: st.revision,
+                output: OutputFormat::parse_flag(&st.output)?,
+            };
+            let name = exactly_one(st.args, "status")?;
+            with_storage(settings, &ns, async |s| {
+                action::status::run(s, &name, &opts).await
+            })
+        }
+        Command::Get(g) => match g {
+            GetCommand::All { get, template } => {
+                let name = exactly_one(get.args, "get all")?;
+                with_storage(settings, &ns, async |s| {
+                    if template.is_empty() {
+                        action::get::all(s, &name, get.revision).await
+                    } else {
+                        action::get::all_template(s, &name, get.revision, &template).await
+                    }
+                })
+            }
+            GetCommand::Hooks(a) => {
+                let name = exactly_one(a.args, "get hooks")?;
+                with_storage(settings, &ns, async |s| {
+                    action::get::hooks(s, &name, a.revision).await
+                })
+            }
+            GetCommand::Manifest(a) => {
+                let name = exactly_one(a.args, "get manifest")?;
+                with_storage(settings, &ns, async |s| {
+                    action::get::manifest(s, &name, a.revision).await
+                })
+            }
+            GetCommand::Notes(a) => {
+                let name = exactly_one(a.args, "get notes")?;
+                with_storage(settings, &ns, async |s| {
+                    action::get::notes(s, &name, a.revision).await
+                })
+            }
+            GetCommand::Metadata {
+                args,
+                revision,
+                output,
+            } => {
+                let output = OutputFormat::parse_flag(&output)?;
+                let name = exactly_one(args, "get metadata")?;
+                with_storage(settings, &ns, async |s| {
+                    action::get::metadata(s, &name, revision, output).await
+                })
+            }
+            GetCommand::Values { get, all, output } => {
+                let opts = action::get::ValuesOptions {
+                    revision: get.revision,
+                    all,
+                    output: OutputFormat::parse_flag(&output)?,
+                };
+                let name = exactly_one(get.args, "get values")?;
+                with_storage(settings, &ns, async |s| {
+                    action::get::values(s, &name, &opts).await
+                })
+            }
+        },
+        _ => unreachable!("release_verb is only called for release verbs"),
+    }
+}
+
 /// Runs a parsed command; returns what to print on stdout.
 pub fn execute(cli: Cli) -> Result<String, Failure> {
     let settings = cli.global.settings();
     match cli.command {
+        cmd @ (Command::List(_) | Command::History(_) | Command::Status(_) | Command::Get(_)) => {
+            release_verb(&settings, cmd)
+        }
         Command::Version { short } => Ok(action::version::run(short) + "\n"),
         Command::Show { what, chart } => {
             let what = match what {

@@ -17,7 +17,6 @@ use crate::kube::ready::WaitStrategy;
 use crate::kube::resource::Propagation;
 use crate::plugin::units::Dur;
 use crate::settings::Settings;
-use crate::storage::release::Release;
 
 #[derive(Subcommand, Debug)]
 pub enum ReleaseCommand {
@@ -291,25 +290,26 @@ pub struct UninstallArgs {
     pub wait: Option<String>,
 }
 
-/// Helm's status block (`helm status`), as install/upgrade print it.
-pub fn status_block(rel: &Release, hide_notes: bool) -> String {
-    action::status::print_status(rel, &action::status::PrintOptions { hide_notes })
-}
-
-fn print(outcome: &Outcome, format: OutputFormat, hide_notes: bool) -> Result<String, Failure> {
-    let mut out = String::new();
+/// What install, upgrade and `--dry-run` print: Helm's status block (with hooks and
+/// manifest for a dry run, as Helm), or the release as JSON/YAML.
+fn print(
+    outcome: &Outcome,
+    format: OutputFormat,
+    hide_notes: bool,
+    debug: bool,
+) -> Result<String, Failure> {
     for m in &outcome.messages {
         eprintln!("{m}");
     }
-    match format {
-        OutputFormat::Table => out.push_str(&status_block(&outcome.release, hide_notes)),
-        OutputFormat::Json => {
-            out.push_str(&serde_json::to_string(&outcome.release)?);
-            out.push('\n');
-        }
-        OutputFormat::Yaml => out.push_str(&serde_norway::to_string(&outcome.release)?),
-    }
-    Ok(out)
+    Ok(action::status::print_status(
+        &outcome.release,
+        &action::status::PrintOptions {
+            output: format,
+            debug,
+            show_metadata: false,
+            hide_notes,
+        },
+    ))
 }
 
 fn failed(prefix: &str) -> impl Fn(String) -> Failure + '_ {
@@ -358,7 +358,7 @@ pub fn execute(cmd: ReleaseCommand, settings: &Settings) -> Result<String, Failu
                 let outcome = action::install::run(&host, &mut cfg, &o)
                     .await
                     .map_err(failed("INSTALLATION FAILED"))?;
-                print(&outcome, a.chart.output, a.chart.hide_notes)
+                print(&outcome, a.chart.output, a.chart.hide_notes, settings.debug)
             }
             ReleaseCommand::Upgrade(a) => {
                 let o = UpgradeOptions {
@@ -384,7 +384,12 @@ pub fn execute(cmd: ReleaseCommand, settings: &Settings) -> Result<String, Failu
                         a.name
                     ));
                 }
-                out.push_str(&print(&outcome, a.chart.output, a.chart.hide_notes)?);
+                out.push_str(&print(
+                    &outcome,
+                    a.chart.output,
+                    a.chart.hide_notes,
+                    settings.debug,
+                )?);
                 Ok(out)
             }
             ReleaseCommand::Rollback(a) => {

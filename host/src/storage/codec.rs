@@ -46,9 +46,16 @@ pub enum CodecError {
 
 /// Go-compatible JSON of a release.
 pub fn to_json(rel: &Release) -> Vec<u8> {
+    to_go_json(rel)
+}
+
+/// JSON as Go's `encoding/json` writes a struct whose serde shape follows the Go struct (fields
+/// in declaration order, HTML-safe string escaping, Go's float format).
+pub fn to_go_json<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter);
-    serde::Serialize::serialize(rel, &mut ser).expect("a Release always serialises to JSON");
+    v.serialize(&mut ser)
+        .expect("release records always serialise to JSON");
     out
 }
 
@@ -95,10 +102,19 @@ pub fn decode(data: &str, object: &str) -> Result<Release, CodecError> {
     })
 }
 
-/// `serde_json`'s compact formatter with Go's HTML-safe string escaping.
+/// `serde_json`'s compact formatter with Go's HTML-safe string escaping and Go's float format
+/// (`0.000001`, `1e+21`, `2` where serde would write `1e-6`, `1e21`, `2.0`).
 struct GoFormatter;
 
 impl serde_json::ser::Formatter for GoFormatter {
+    fn write_f64<W: ?Sized + Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        writer.write_all(whelm_template::json::format_float(value).as_bytes())
+    }
+
+    fn write_f32<W: ?Sized + Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
+        self.write_f64(writer, f64::from(value))
+    }
+
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         writer: &mut W,

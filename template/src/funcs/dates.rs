@@ -134,7 +134,7 @@ pub enum Location {
 
 impl Location {
     /// The zone abbreviation and UTC offset in effect at Unix time `t`.
-    fn lookup(&self, t: i64) -> (Rc<str>, i32) {
+    pub fn lookup(&self, t: i64) -> (Rc<str>, i32) {
         match self {
             Location::Utc | Location::Local => (Rc::from("UTC"), 0),
             Location::Fixed(name, off) => (name.clone(), *off),
@@ -155,7 +155,7 @@ impl Location {
 
 /// Go's `time.LoadLocation`: "" and "UTC" are UTC, "Local" is local, other
 /// names come from the tz database.
-fn load_location(name: &str) -> Option<Location> {
+pub fn load_location(name: &str) -> Option<Location> {
     match name {
         "" | "UTC" => Some(Location::Utc),
         "Local" => Some(Location::Local),

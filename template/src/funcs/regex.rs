@@ -150,6 +150,22 @@ fn compile_uncached(pattern: &str) -> Result<GoRegex, SyntaxError> {
     })
 }
 
+/// A Go `regexp.Regexp` for callers outside templates (e.g. `helm list --filter`).
+#[derive(Clone)]
+pub struct GoPattern(Rc<GoRegex>);
+
+impl GoPattern {
+    /// Go's `regexp.Compile`; the error is Go's text (`error parsing regexp: …`).
+    pub fn compile(pattern: &str) -> Result<GoPattern, String> {
+        compile(pattern).map(GoPattern).map_err(|e| e.to_string())
+    }
+
+    /// Go's `MatchString`.
+    pub fn is_match(&self, s: &str) -> bool {
+        self.0.is_match(s)
+    }
+}
+
 /// The `must*` variants return Go's compile error.
 fn must(pattern: &str) -> Result<Rc<GoRegex>, FuncError> {
     compile(pattern).map_err(|e| FuncError::new(e.to_string()))
