@@ -254,6 +254,10 @@ fn install_upgrade_rollback_uninstall() {
         ns.history("life"),
         [(1, "deployed".into(), "Install complete".into())]
     );
+    let out = ns.ok(&["test", "life"]);
+    assert!(out.contains("TEST SUITE:     life-test\n"), "{out}");
+    assert!(out.contains("Phase:          Succeeded\n"), "{out}");
+    assert_eq!(data(&ns.configmap("life-test").unwrap(), "tested"), "true");
 
     ns.ok(&[
         "upgrade",

@@ -12,6 +12,7 @@ pub mod selector;
 pub mod show;
 pub mod status;
 pub mod template;
+pub mod test;
 pub mod timefmt;
 pub mod uninstall;
 pub mod upgrade;

@@ -29,6 +29,23 @@ pub enum ReleaseCommand {
     /// Uninstall a release
     #[command(alias = "un", alias = "delete", alias = "del")]
     Uninstall(Box<UninstallArgs>),
+    /// Run tests for a release
+    Test(TestArgs),
+}
+
+/// `helm test [RELEASE]`.
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    pub name: String,
+    /// Time to wait for any individual Kubernetes operation (like Jobs for hooks)
+    #[arg(long, default_value = "5m0s")]
+    pub timeout: String,
+    /// Specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test (can specify multiple or separate values with commas: name=test1,name=test2)
+    #[arg(long, value_delimiter = ',')]
+    pub filter: Vec<String>,
+    /// Hide notes from the output
+    #[arg(long = "hide-notes")]
+    pub hide_notes: bool,
 }
 
 /// Values flags (`-f`, `--set`…), as `helm template` has them.
@@ -403,6 +420,35 @@ pub fn execute(cmd: ReleaseCommand, settings: &Settings) -> Result<String, Failu
                     .await
                     .map_err(failed("ROLLBACK FAILED"))?;
                 Ok("Rollback was a success! Happy Helming!\n".into())
+            }
+            ReleaseCommand::Test(a) => {
+                let mut o = action::test::TestOptions {
+                    name: a.name.clone(),
+                    timeout: Dur::parse(&a.timeout).map_err(Failure)?.0,
+                    debug: settings.debug,
+                    ..Default::default()
+                };
+                for f in &a.filter {
+                    o.add_filter(f);
+                }
+                let mut cfg = Configuration::new(settings, false).await.map_err(Failure)?;
+                let (rel, failure) = action::test::run(&mut cfg, &o).await.map_err(Failure)?;
+                let out = action::status::print_status(
+                    &rel,
+                    &action::status::PrintOptions {
+                        output: OutputFormat::Table,
+                        debug: false,
+                        show_metadata: false,
+                        hide_notes: a.hide_notes,
+                    },
+                );
+                match failure {
+                    None => Ok(out),
+                    Some(e) => {
+                        print!("{out}");
+                        Err(Failure(e))
+                    }
+                }
             }
             ReleaseCommand::Uninstall(a) => {
                 let wait = match &a.wait {
