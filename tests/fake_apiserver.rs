@@ -1006,3 +1006,135 @@ fn seeding_and_the_kubeconfig() {
     assert_eq!(config["contexts"][0]["context"]["namespace"], "default");
     assert_eq!(config["contexts"][0]["context"]["user"], "fake");
 }
+
+#[test]
+fn other_verbs_and_subresources() {
+    let api = FakeApiServer::start();
+    let c = Client::new(&api);
+
+    // JSON patch, and a failed `test` operation.
+    assert_eq!(c.post(CMS, cm("j", json!({ "k": "1" }))).0, 201);
+    let json_patch = "application/json-patch+json";
+    let (code, patched) = c.send(
+        "PATCH",
+        &format!("{CMS}/j"),
+        Some(json_patch),
+        Some(&json!([{ "op": "replace", "path": "/data/k", "value": "2" }, { "op": "add", "path": "/data/n", "value": "3" }])),
+    );
+    assert_eq!(code, 200, "{patched}");
+    assert_eq!(patched["data"], json!({ "k": "2", "n": "3" }));
+    let (code, _) = c.send(
+        "PATCH",
+        &format!("{CMS}/j"),
+        Some(json_patch),
+        Some(&json!([{ "op": "test", "path": "/data/k", "value": "1" }])),
+    );
+    assert_eq!(code, 422);
+    let (code, unsupported) = c.send(
+        "PATCH",
+        &format!("{CMS}/j"),
+        Some("text/plain"),
+        Some(&json!({})),
+    );
+    assert_eq!(code, 415);
+    assert_eq!(unsupported["reason"], "UnsupportedMediaType");
+    assert_eq!(
+        c.send(
+            "PATCH",
+            &format!("{CMS}/none"),
+            Some(MERGE),
+            Some(&json!({}))
+        )
+        .0,
+        404
+    );
+
+    // The status subresource writes the status only; the main resource keeps it.
+    api.set_behaviour("Deployment", Behaviour::Inert);
+    let deploys = "/apis/apps/v1/namespaces/default/deployments";
+    let deployment = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": "s" },
+        "spec": { "replicas": 1 },
+    });
+    let (_, created) = c.post(deploys, deployment.clone());
+    assert!(created.get("status").is_none(), "{created}");
+    let mut with_status = created.clone();
+    with_status["status"] = json!({ "readyReplicas": 1 });
+    with_status["spec"]["replicas"] = json!(5);
+    let (code, status_put) = c.put(&format!("{deploys}/s/status"), with_status);
+    assert_eq!(code, 200, "{status_put}");
+    assert_eq!(status_put["status"]["readyReplicas"], 1);
+    assert_eq!(status_put["spec"]["replicas"], 1);
+    let (_, merged) = c.send(
+        "PATCH",
+        &format!("{deploys}/s/status"),
+        Some(MERGE),
+        Some(&json!({ "status": { "replicas": 1 } })),
+    );
+    assert_eq!(
+        merged["status"],
+        json!({ "readyReplicas": 1, "replicas": 1 })
+    );
+    let (_, main) = c.send(
+        "PATCH",
+        &format!("{deploys}/s"),
+        Some(MERGE),
+        Some(&json!({ "status": null, "spec": { "replicas": 2 } })),
+    );
+    assert_eq!(main["spec"]["replicas"], 2);
+    assert_eq!(main["status"]["readyReplicas"], 1);
+    assert_eq!(main["metadata"]["generation"], 2);
+    assert_eq!(
+        c.get("/api/v1/namespaces/default/configmaps/j/status").0,
+        404
+    );
+
+    // generateName, deletecollection.
+    let mut generated = cm("", json!({}));
+    generated["metadata"] = json!({ "generateName": "gen-", "labels": { "batch": "1" } });
+    let (code, generated) = c.post(CMS, generated);
+    assert_eq!(code, 201);
+    assert!(
+        generated["metadata"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("gen-")
+    );
+    let (code, deleted) = c.delete(&format!("{CMS}?labelSelector=batch%3D1"));
+    assert_eq!(code, 200);
+    assert_eq!(deleted["kind"], "ConfigMapList");
+    assert_eq!(deleted["items"].as_array().unwrap().len(), 1);
+    assert_eq!(names(&c.get(CMS).1), ["j"]);
+
+    // No watch: say so rather than hang.
+    let (code, watch) = c.get(&format!("{CMS}?watch=true"));
+    assert_eq!(code, 405);
+    assert_eq!(
+        watch["message"],
+        "the fake apiserver does not implement watch"
+    );
+    // Cluster-scoped kinds have no namespaced route.
+    assert_eq!(c.get("/api/v1/namespaces/default/namespaces").0, 404);
+    assert_eq!(
+        c.get("/apis/rbac.authorization.k8s.io/v1/namespaces/default/clusterroles")
+            .0,
+        404
+    );
+}
+
+#[test]
+fn reapplying_a_ready_workload_changes_nothing() {
+    let api = FakeApiServer::start();
+    let c = Client::new(&api);
+    let path = "/apis/apps/v1/namespaces/default/deployments/web";
+    let deployment = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": "web" },
+        "spec": { "replicas": 1, "selector": { "matchLabels": { "app": "web" } } },
+    });
+    let (_, first) = c.apply(path, "whelm", deployment.clone());
+    // Past a clock second, so new condition timestamps would show.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_, second) = c.apply(path, "whelm", deployment);
+    assert_eq!(rv(&first), rv(&second));
+    assert_eq!(first, second);
+}
