@@ -1424,15 +1424,14 @@ fn settle(object: &mut Value, ready: bool) {
     object["status"] = status;
 }
 
-/// Jobs and Pods running (with `ready`) or as they end.
+/// A Job or Pod that has started and not ended: the Job active, the Pod
+/// Running and Ready.
 fn start_running(object: &mut Value) {
-    match object["kind"].as_str() {
-        Some("Job") => settle(object, false),
-        Some("Pod") => settle(object, true),
-        _ => settle(object, true),
-    }
+    let is_job = object["kind"] == "Job";
+    settle(object, !is_job);
 }
 
+/// A Job or Pod as it ends (other kinds: settled ready or not).
 fn finish(object: &mut Value, success: bool) {
     let now = now_rfc3339();
     let start = object["status"]["startTime"]
