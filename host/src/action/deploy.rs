@@ -106,6 +106,39 @@ impl DeployOptions {
     }
 }
 
+/// With `--debug`, prints how long each phase of a command took (stderr).
+pub struct PhaseClock {
+    on: bool,
+    start: std::time::Instant,
+    last: std::sync::Mutex<std::time::Instant>,
+}
+
+impl PhaseClock {
+    pub fn new(on: bool) -> PhaseClock {
+        let now = std::time::Instant::now();
+        PhaseClock {
+            on,
+            start: now,
+            last: std::sync::Mutex::new(now),
+        }
+    }
+
+    pub fn mark(&self, phase: &str) {
+        if !self.on {
+            return;
+        }
+        let now = std::time::Instant::now();
+        if let Ok(mut last) = self.last.lock() {
+            eprintln!(
+                "whelm: {phase}: {} ms (at {} ms)",
+                now.duration_since(*last).as_millis(),
+                now.duration_since(self.start).as_millis()
+            );
+            *last = now;
+        }
+    }
+}
+
 /// Converts template values to JSON (as Go's `json.Marshal` would write them).
 pub fn values_to_json(m: &Map) -> serde_json::Map<String, Json> {
     let text = whelm_template::json::marshal(&Value::Map(m.clone())).unwrap_or_default();
@@ -362,14 +395,16 @@ fn progress_printer(debug: bool) -> impl FnMut(&str) + Send {
     }
 }
 
-/// Applies objects in order, concurrently within runs of one kind (Helm's `batchPerform`).
+/// Applies objects in waves (see [`resource::waves`]): concurrently where the apiserver does
+/// not care about order. The first failure stops later waves; the error names it (and how many
+/// more failed in its wave).
 pub async fn apply_all(
     cfg: &Configuration,
     items: &[Resource],
     opts: &ApplyOptions,
 ) -> Result<(), String> {
     let cluster = cfg.cluster()?;
-    let results = resource::in_kind_groups(items, |r| async move {
+    let results = resource::in_waves(items, |r| async move {
         cluster.apply(r, opts).await.map_err(|e| {
             if e.is_conflict() {
                 format!(
@@ -389,11 +424,15 @@ pub async fn apply_all(
         })
     })
     .await;
-    let errs: Vec<String> = results.into_iter().filter_map(Result::err).collect();
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(errs.join("; "))
+    let errs: Vec<String> = results
+        .into_iter()
+        .flatten()
+        .filter_map(Result::err)
+        .collect();
+    match errs.len() {
+        0 => Ok(()),
+        1 => Err(errs[0].clone()),
+        n => Err(format!("{} (and {} more objects failed)", errs[0], n - 1)),
     }
 }
 
@@ -572,7 +611,11 @@ pub async fn check_existing(
     take_ownership: bool,
 ) -> Result<(), String> {
     let cluster = cfg.cluster()?;
-    let lives = futures::future::join_all(items.iter().map(|r| cluster.get_live(r))).await;
+    use futures::stream::{self, StreamExt};
+    let lives: Vec<_> = stream::iter(items.iter().map(|r| cluster.get_live(r)))
+        .buffered(resource::MAX_IN_FLIGHT)
+        .collect()
+        .await;
     for (r, live) in items.iter().zip(lives) {
         let live = live.map_err(|e| {
             format!(

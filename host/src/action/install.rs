@@ -97,6 +97,7 @@ pub async fn run(
     o: &InstallOptions,
 ) -> Result<Outcome, String> {
     let d = &o.deploy;
+    let clock = deploy::PhaseClock::new(d.debug);
     if d.dry_run.interacts() {
         cfg.server()
             .await
@@ -132,7 +133,9 @@ pub async fn run(
         }
     }
     let caps = capabilities(cfg, d.dry_run).await?;
+    clock.mark("discovery");
     let rendered = deploy::render(host, cfg, &template_options(o, &cfg.namespace, caps), d).await?;
+    clock.mark("render");
     let ssa = d.server_side != ServerSide::False;
     let mut release = deploy::new_release(&rendered, d, 1, ssa);
     if !d.dry_run.interacts() {
@@ -149,6 +152,7 @@ pub async fn run(
     deploy::check_existing(cfg, &items, &release.name, d.take_ownership)
         .await
         .map_err(|e| format!("unable to continue with install: {e}"))?;
+    clock.mark("ownership check");
     let apply = ApplyOptions {
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
@@ -176,8 +180,10 @@ pub async fn run(
     .await
     .map_err(|e| e.to_string())?;
     release = held.release.clone();
+    clock.mark("pending revision stored");
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
     let result = perform(cfg, &mut release, &items, o, &apply).await;
+    clock.mark("hooks, apply and wait");
     let held = renewer.finish().await.map_err(|e| e.to_string())?;
     match result {
         Ok(()) => {
@@ -189,6 +195,7 @@ pub async fn run(
             let done = lock::commit(&cfg.storage, held, &description, |r| r.hooks = hooks)
                 .await
                 .map_err(|e| e.to_string())?;
+            clock.mark("release deployed");
             Ok(Outcome {
                 release: done,
                 messages: Vec::new(),

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use futures::future::join_all;
 use http::Method;
 use serde_json::{Value, json};
 
@@ -393,24 +392,72 @@ pub fn ownership_error(
     ))
 }
 
-/// Runs `f` over `items` as Helm's `batchPerform`: consecutive objects of the same kind run
-/// concurrently; a new kind waits for the previous group. Returns results in input order.
-pub async fn in_kind_groups<'a, T, F, Fut>(items: &'a [Resource], f: F) -> Vec<T>
-where
-    F: Fn(&'a Resource) -> Fut,
-    Fut: std::future::Future<Output = T>,
-{
-    let mut out = Vec::with_capacity(items.len());
+/// Kinds that later objects may need to exist before they are applied: the namespace they
+/// live in, the definition of their kind, quotas and limits admission applies to them, and the
+/// webhooks that would intercept them. Each run of these is applied (and finished) on its own.
+pub const BARRIER_KINDS: [&str; 7] = [
+    "PriorityClass",
+    "Namespace",
+    "ResourceQuota",
+    "LimitRange",
+    "CustomResourceDefinition",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// At most this many requests are in flight at once.
+pub const MAX_IN_FLIGHT: usize = 32;
+
+/// Splits objects (in InstallOrder) into waves applied one after the other: each run of a
+/// barrier kind is a wave of its own; everything between two barriers is one wave. Helm
+/// applies kind by kind (its `batchPerform`); server-side apply does not need a Deployment's
+/// ServiceAccount or ConfigMap to exist first, so whelm only keeps the order where the
+/// apiserver would refuse or mis-admit an object.
+pub fn waves(items: &[Resource]) -> Vec<std::ops::Range<usize>> {
+    let barrier = |r: &Resource| BARRIER_KINDS.contains(&r.kind.as_str());
+    let mut out = Vec::new();
     let mut start = 0;
     while start < items.len() {
-        let kind = &items[start].kind;
+        let first = &items[start];
         let end = items[start..]
             .iter()
-            .position(|r| &r.kind != kind)
+            .position(|r| {
+                if barrier(first) {
+                    r.kind != first.kind
+                } else {
+                    barrier(r)
+                }
+            })
             .map(|i| start + i)
             .unwrap_or(items.len());
-        out.extend(join_all(items[start..end].iter().map(&f)).await);
+        out.push(start..end);
         start = end;
+    }
+    out
+}
+
+/// Runs `f` over `items` wave by wave (see [`waves`]), concurrently within a wave, at most
+/// [`MAX_IN_FLIGHT`] at a time. Results come back in input order; after a wave with an error
+/// the later waves are not started (their results are `None`).
+pub async fn in_waves<'a, T, E, F, Fut>(items: &'a [Resource], f: F) -> Vec<Option<Result<T, E>>>
+where
+    F: Fn(&'a Resource) -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    use futures::stream::{self, StreamExt};
+    let mut out: Vec<Option<Result<T, E>>> = Vec::with_capacity(items.len());
+    let mut failed = false;
+    for wave in waves(items) {
+        if failed {
+            out.extend(wave.map(|_| None));
+            continue;
+        }
+        let results: Vec<Result<T, E>> = stream::iter(items[wave].iter().map(&f))
+            .buffered(MAX_IN_FLIGHT)
+            .collect()
+            .await;
+        failed = results.iter().any(Result::is_err);
+        out.extend(results.into_iter().map(Some));
     }
     out
 }
@@ -431,4 +478,67 @@ pub fn summary(items: &[Resource]) -> BTreeMap<String, usize> {
         *m.entry(r.kind.clone()).or_insert(0) += 1;
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(kind: &str) -> Resource {
+        Resource {
+            api_version: "v1".into(),
+            kind: kind.into(),
+            name: kind.to_lowercase(),
+            namespace: String::new(),
+            plural: String::new(),
+            object: Value::Null,
+        }
+    }
+
+    #[test]
+    fn barrier_kinds_get_waves_of_their_own() {
+        let items: Vec<Resource> = [
+            "Namespace",
+            "Namespace",
+            "ServiceAccount",
+            "ConfigMap",
+            "CustomResourceDefinition",
+            "Service",
+            "Deployment",
+            "Widget",
+            "ValidatingWebhookConfiguration",
+        ]
+        .into_iter()
+        .map(r)
+        .collect();
+        assert_eq!(waves(&items), [0..2, 2..4, 4..5, 5..8, 8..9]);
+        assert_eq!(waves(&[]), Vec::<std::ops::Range<usize>>::new());
+        assert_eq!(waves(&items[2..4]), [0..2]);
+    }
+
+    #[test]
+    fn a_failed_wave_stops_the_next() {
+        let items: Vec<Resource> = ["ConfigMap", "Namespace", "Service"]
+            .into_iter()
+            .map(r)
+            .collect();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let out = rt.block_on(in_waves(&items, |r| async move {
+            if r.kind == "Namespace" {
+                Err(r.kind.clone())
+            } else {
+                Ok(r.kind.clone())
+            }
+        }));
+        assert_eq!(
+            out,
+            [
+                Some(Ok("ConfigMap".to_string())),
+                Some(Err("Namespace".to_string())),
+                None
+            ]
+        );
+    }
 }

@@ -1,0 +1,560 @@
+//! The release verbs at the HTTP level: the real `whelm` binary against the fake API server
+//! (tests/support/fake_apiserver.rs), asserting the exact requests it sends — server-side apply
+//! (content type, fieldManager, force, fieldValidation, dryRun), order (hooks by weight,
+//! InstallOrder, uninstall order), deletes and their propagation policy, ownership metadata,
+//! and the release Secrets Helm would read.
+
+#[path = "support/fake_apiserver.rs"]
+#[allow(dead_code)]
+mod fake_apiserver;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use fake_apiserver::{Behaviour, FakeApiServer, Recorded};
+use serde_json::Value;
+
+struct Env {
+    api: FakeApiServer,
+    tmp: tempfile::TempDir,
+    kubeconfig: PathBuf,
+}
+
+fn chart(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/charts")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+impl Env {
+    fn new() -> Env {
+        let api = FakeApiServer::start();
+        let tmp = tempfile::tempdir().unwrap();
+        let kubeconfig = api.write_kubeconfig(tmp.path());
+        Env {
+            api,
+            tmp,
+            kubeconfig,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_whelm"))
+            .args(args)
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("WHELM_DATA_HOME", self.tmp.path().join("data"))
+            .env(
+                "WHELM_CACHE_HOME",
+                std::env::temp_dir().join("whelm-kube-http-test-cache"),
+            )
+            .env("WHELM_POLL_INTERVAL_MS", "20")
+            .env_remove("HELM_DRIVER")
+            .env_remove("HELM_NAMESPACE")
+            .env_remove("WHELM_POLICY")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "whelm {args:?} failed:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn err(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "whelm {args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// Mutating requests (what whelm changed), as `METHOD path`.
+    fn writes(&self) -> Vec<Recorded> {
+        self.api
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .collect()
+    }
+
+    fn release(&self, name: &str, version: i64) -> Option<Value> {
+        let s = self.api.object(&format!(
+            "/api/v1/namespaces/default/secrets/sh.helm.release.v1.{name}.v{version}"
+        ))?;
+        Some(decode_release(&s))
+    }
+}
+
+fn decode_release(secret: &Value) -> Value {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let outer = b64
+        .decode(secret["data"]["release"].as_str().unwrap())
+        .unwrap();
+    let gz = b64.decode(outer).unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json).unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+fn line(r: &Recorded) -> String {
+    format!("{} {}", r.method, r.path)
+}
+
+const CM: &str = "/api/v1/namespaces/default/configmaps";
+const SECRETS: &str = "/api/v1/namespaces/default/secrets";
+
+#[test]
+fn install_applies_server_side_in_helms_order() {
+    let env = Env::new();
+    let out = env.ok(&["install", "r", &chart("lifecycle")]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    let writes = env.writes();
+    let mut lines: Vec<String> = writes.iter().map(line).collect();
+    // The chart's objects form one wave (no barrier kind among them): applied concurrently,
+    // so their relative order is free; sort that block before comparing.
+    lines[5..9].sort();
+    let expected = [
+        // The pending revision first: the lock.
+        format!("POST {SECRETS}"),
+        // pre-install hooks by weight: -5 (own policy: no delete first), then 5 (default
+        // policy before-hook-creation: delete first).
+        format!("PATCH {CM}/r-pre-early"),
+        format!("DELETE {CM}/r-pre-late"),
+        format!("PATCH {CM}/r-pre-late"),
+        // hook-succeeded deletes once all hooks of the event succeeded.
+        format!("DELETE {CM}/r-pre-early"),
+        // The chart's objects, after the pre-install hooks and before the post-install ones.
+        format!("PATCH {CM}/r-config"),
+        "PATCH /api/v1/namespaces/default/serviceaccounts/r-sa".to_string(),
+        "PATCH /api/v1/namespaces/default/services/r-svc".to_string(),
+        "PATCH /apis/apps/v1/namespaces/default/deployments/r-web".to_string(),
+        format!("DELETE {CM}/r-post"),
+        format!("PATCH {CM}/r-post"),
+        format!("PUT {SECRETS}/sh.helm.release.v1.r.v1"),
+    ];
+    assert_eq!(lines, expected);
+    for r in writes.iter().filter(|r| r.method == "PATCH") {
+        assert_eq!(
+            r.content_type.as_deref(),
+            Some("application/apply-patch+yaml")
+        );
+        assert_eq!(
+            r.query.get("fieldManager").map(String::as_str),
+            Some("helm")
+        );
+        assert_eq!(r.query.get("force").map(String::as_str), Some("false"));
+        assert_eq!(
+            r.query.get("fieldValidation").map(String::as_str),
+            Some("Strict")
+        );
+        assert!(!r.query.contains_key("dryRun"));
+        assert_eq!(r.authorization.as_deref(), Some("Bearer fake-token"));
+        let body = r.body.as_ref().unwrap();
+        assert_eq!(body["metadata"]["namespace"], "default");
+        let hook = body["metadata"]["annotations"]["helm.sh/hook"].is_string();
+        if hook {
+            assert!(
+                body["metadata"]["labels"]["app.kubernetes.io/managed-by"].is_null(),
+                "hooks are not owned by the release"
+            );
+        } else {
+            assert_eq!(
+                body["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+                "Helm"
+            );
+            assert_eq!(
+                body["metadata"]["annotations"]["meta.helm.sh/release-name"],
+                "r"
+            );
+            assert_eq!(
+                body["metadata"]["annotations"]["meta.helm.sh/release-namespace"],
+                "default"
+            );
+        }
+    }
+    for d in writes.iter().filter(|r| r.method == "DELETE") {
+        assert_eq!(d.body.as_ref().unwrap()["propagationPolicy"], "Background");
+    }
+    // The pending revision as Helm writes it, then deployed.
+    let post = &writes[0];
+    let secret = post.body.as_ref().unwrap();
+    assert_eq!(secret["metadata"]["name"], "sh.helm.release.v1.r.v1");
+    assert_eq!(secret["type"], "helm.sh/release.v1");
+    let labels = &secret["metadata"]["labels"];
+    assert_eq!(
+        (
+            &labels["owner"],
+            &labels["name"],
+            &labels["status"],
+            &labels["version"]
+        ),
+        (
+            &Value::from("helm"),
+            &Value::from("r"),
+            &Value::from("pending-install"),
+            &Value::from("1")
+        )
+    );
+    let rel = env.release("r", 1).unwrap();
+    assert_eq!(rel["info"]["status"], "deployed");
+    assert_eq!(rel["info"]["description"], "Install complete");
+    assert_eq!(rel["apply_method"], "ssa");
+    assert_eq!(rel["info"]["notes"], "Release r is revision 1.\n");
+    let manifest = rel["manifest"].as_str().unwrap();
+    assert!(manifest.starts_with("---\n# Source: lifecycle/templates/serviceaccount.yaml\n"));
+    let phases: Vec<(&str, &str)> = rel["hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["name"].as_str().unwrap(),
+                h["last_run"]["phase"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(phases.contains(&("r-pre-early", "Succeeded")), "{phases:?}");
+    assert!(phases.contains(&("r-test", "")), "{phases:?}");
+}
+
+#[test]
+fn upgrade_applies_and_deletes_dropped_objects() {
+    let env = Env::new();
+    env.ok(&[
+        "install",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "extra.enabled=true,hooks.enabled=false",
+    ]);
+    assert!(env.api.object(&format!("{CM}/r-extra")).is_some());
+    env.api.clear_requests();
+    let out = env.ok(&[
+        "upgrade",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false",
+        "--force-conflicts",
+    ]);
+    assert!(
+        out.starts_with("Release \"r\" has been upgraded. Happy Helming!\n"),
+        "{out}"
+    );
+    let writes = env.writes();
+    let deletes: Vec<String> = writes
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .map(line)
+        .collect();
+    assert_eq!(deletes, [format!("DELETE {CM}/r-extra")]);
+    assert!(env.api.object(&format!("{CM}/r-extra")).is_none());
+    for p in writes.iter().filter(|r| r.method == "PATCH") {
+        assert_eq!(
+            p.query.get("force").map(String::as_str),
+            Some("true"),
+            "--force-conflicts"
+        );
+    }
+    assert_eq!(env.release("r", 1).unwrap()["info"]["status"], "superseded");
+    assert_eq!(
+        env.release("r", 1).unwrap()["info"]["description"],
+        "Install complete"
+    );
+    let v2 = env.release("r", 2).unwrap();
+    assert_eq!(v2["info"]["status"], "deployed");
+    assert_eq!(v2["info"]["description"], "Upgrade complete");
+    // Values: none given → the previous revision's are reused (Helm's default).
+    assert_eq!(
+        v2["config"],
+        serde_json::json!({"hooks": {"enabled": false}})
+    );
+}
+
+#[test]
+fn dry_run_server_sends_dry_run_applies_and_stores_nothing() {
+    let env = Env::new();
+    let out = env.ok(&["install", "r", &chart("lifecycle"), "--dry-run=server"]);
+    assert!(out.contains("STATUS: pending-install"), "{out}");
+    assert!(
+        out.contains("HOOKS:\n"),
+        "a dry run prints hooks and manifest: {out}"
+    );
+    let writes = env.writes();
+    assert!(!writes.is_empty());
+    for w in &writes {
+        assert_eq!(w.method, "PATCH", "{}", line(w));
+        assert_eq!(w.query.get("dryRun").map(String::as_str), Some("All"));
+    }
+    assert!(env.api.objects_of("secrets").is_empty());
+    assert!(env.api.object(&format!("{CM}/r-config")).is_none());
+
+    // A client dry run never talks to the cluster.
+    env.api.clear_requests();
+    env.ok(&["install", "r", &chart("lifecycle"), "--dry-run"]);
+    assert!(env.api.requests().is_empty());
+}
+
+#[test]
+fn apply_conflict_fails_the_release_with_the_apiservers_words() {
+    let env = Env::new();
+    env.ok(&[
+        "install",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false",
+    ]);
+    env.api.fail_next(
+        "PATCH",
+        &format!("{CM}/r-config"),
+        409,
+        "Conflict",
+        "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.message",
+    );
+    let err = env.err(&["upgrade", "r", &chart("lifecycle"), "--set", "message=x"]);
+    assert_eq!(
+        err,
+        "Error: UPGRADE FAILED: conflict occurred while applying object default/r-config /v1, Kind=ConfigMap: Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.message\n"
+    );
+    let v2 = env.release("r", 2).unwrap();
+    assert_eq!(v2["info"]["status"], "failed");
+    assert!(
+        v2["info"]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Upgrade \"r\" failed: conflict occurred")
+    );
+    assert_eq!(env.release("r", 1).unwrap()["info"]["status"], "deployed");
+    // The next upgrade goes ahead from the failed one.
+    env.ok(&["upgrade", "r", &chart("lifecycle"), "--set", "message=y"]);
+    assert_eq!(env.release("r", 3).unwrap()["info"]["status"], "deployed");
+}
+
+#[test]
+fn existing_objects_need_ownership_or_take_ownership() {
+    let env = Env::new();
+    env.api
+        .put_object(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "r-config", "namespace": "default"}, "data": {"a": "b"}}));
+    let err = env.err(&[
+        "install",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false",
+    ]);
+    assert_eq!(
+        err,
+        "Error: INSTALLATION FAILED: unable to continue with install: ConfigMap \"r-config\" in namespace \"default\" exists and cannot be imported into the current release: invalid ownership metadata; label validation error: missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation validation error: missing key \"meta.helm.sh/release-name\": must be set to \"r\"; annotation validation error: missing key \"meta.helm.sh/release-namespace\": must be set to \"default\"\n"
+    );
+    assert!(env.api.objects_of("secrets").is_empty(), "nothing stored");
+    env.ok(&[
+        "install",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false",
+        "--take-ownership",
+    ]);
+    let cm = env.api.object(&format!("{CM}/r-config")).unwrap();
+    assert_eq!(
+        cm["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "r"
+    );
+}
+
+#[test]
+fn uninstall_deletes_in_helms_order_and_purges_history() {
+    let env = Env::new();
+    env.ok(&[
+        "install",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false,keep.enabled=true",
+    ]);
+    env.api.clear_requests();
+    let out = env.ok(&["uninstall", "r"]);
+    assert_eq!(
+        out,
+        "These resources were kept due to the resource policy:\n[ConfigMap] r-kept\n\nrelease \"r\" uninstalled\n"
+    );
+    let deletes: Vec<String> = env
+        .writes()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .map(line)
+        .collect();
+    assert_eq!(
+        deletes,
+        [
+            "DELETE /api/v1/namespaces/default/services/r-svc".to_string(),
+            "DELETE /apis/apps/v1/namespaces/default/deployments/r-web".to_string(),
+            format!("DELETE {CM}/r-config"),
+            "DELETE /api/v1/namespaces/default/serviceaccounts/r-sa".to_string(),
+            format!("DELETE {SECRETS}/sh.helm.release.v1.r.v1"),
+        ]
+    );
+    assert!(env.api.object(&format!("{CM}/r-kept")).is_some());
+    let err = env.err(&["uninstall", "r"]);
+    assert_eq!(
+        err,
+        "Error: uninstall: Release not loaded: r: release: not found\n"
+    );
+
+    env.ok(&[
+        "install",
+        "k",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false",
+    ]);
+    env.ok(&[
+        "uninstall",
+        "k",
+        "--keep-history",
+        "--cascade",
+        "foreground",
+    ]);
+    let rel = env.release("k", 1).unwrap();
+    assert_eq!(rel["info"]["status"], "uninstalled");
+    assert_eq!(rel["info"]["description"], "Uninstallation complete");
+    let cascades: Vec<Value> = env
+        .writes()
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.path.contains("/deployments/"))
+        .map(|r| r.body.as_ref().unwrap()["propagationPolicy"].clone())
+        .collect();
+    assert_eq!(cascades.last().unwrap(), "Foreground");
+}
+
+#[test]
+fn failed_hook_with_rollback_on_failure_uninstalls() {
+    let env = Env::new();
+    env.api.fail_next(
+        "PATCH",
+        &format!("{CM}/r-post"),
+        422,
+        "Invalid",
+        "ConfigMap \"r-post\" is invalid: data: Invalid value",
+    );
+    let err = env.err(&["install", "r", &chart("lifecycle"), "--rollback-on-failure"]);
+    assert!(
+        err.starts_with("Error: INSTALLATION FAILED: release r failed, and has been uninstalled due to rollback-on-failure being set: failed post-install: warning: Hook post-install lifecycle/templates/hooks.yaml failed: "),
+        "{err}"
+    );
+    assert!(env.api.objects_of("secrets").is_empty(), "history purged");
+    assert!(
+        env.api.object(&format!("{CM}/r-config")).is_none(),
+        "objects removed"
+    );
+}
+
+#[test]
+fn wait_polls_until_ready_or_times_out() {
+    let env = Env::new();
+    env.api.set_behaviour("Deployment", Behaviour::Unready);
+    let err = env.err(&[
+        "install",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false,replicas=2",
+        "--wait",
+        "--timeout",
+        "1s",
+    ]);
+    assert!(
+        err.contains("resource not ready, name: Deployment/r-web"),
+        "{err}"
+    );
+    assert!(err.contains("context deadline exceeded"), "{err}");
+    assert_eq!(env.release("r", 1).unwrap()["info"]["status"], "failed");
+
+    env.api.set_behaviour("Deployment", Behaviour::Ready);
+    env.api.clear_requests();
+    env.ok(&[
+        "upgrade",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false,replicas=2",
+        "--wait=watcher",
+    ]);
+    let polled = env.api.requests().iter().any(|r| {
+        r.method == "GET" && r.path == "/apis/apps/v1/namespaces/default/deployments/r-web"
+    });
+    assert!(polled, "the wait reads the Deployment");
+    let err = env.err(&["upgrade", "r", &chart("lifecycle"), "--wait=sometimes"]);
+    assert_eq!(
+        err,
+        "Error: invalid wait input \"sometimes\". Valid inputs are watcher, hookOnly, and legacy\n"
+    );
+}
+
+#[test]
+fn lookup_reads_the_cluster_only_when_installing() {
+    let env = Env::new();
+    env.api
+        .put_object(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "seed", "namespace": "default"}, "data": {"value": "from-cluster"}}));
+    env.ok(&["install", "r", &chart("lookup")]);
+    let cm = env.api.object(&format!("{CM}/r-copy")).unwrap();
+    assert_eq!(cm["data"]["copied"], "from-cluster");
+    assert_eq!(cm["data"]["listed"], "1");
+    assert_eq!(cm["data"]["kind"], "map");
+    let gets: Vec<String> = env
+        .api
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with(CM))
+        .map(line)
+        .collect();
+    assert!(gets.contains(&format!("GET {CM}/seed")), "{gets:?}");
+    assert!(gets.contains(&format!("GET {CM}")), "{gets:?}");
+    // `template` renders without the cluster: lookup gives an empty map.
+    let out = env.ok(&["template", "r", &chart("lookup")]);
+    assert!(out.contains("copied: \"absent\""), "{out}");
+}
+
+#[test]
+fn history_max_prunes_and_rollback_reapplies() {
+    let env = Env::new();
+    let c = chart("lifecycle");
+    env.ok(&[
+        "install",
+        "r",
+        &c,
+        "--set",
+        "hooks.enabled=false,message=one",
+    ]);
+    env.ok(&["upgrade", "r", &c, "--set", "message=two"]);
+    env.ok(&[
+        "upgrade",
+        "r",
+        &c,
+        "--set",
+        "message=three",
+        "--history-max",
+        "2",
+    ]);
+    assert!(env.release("r", 1).is_none(), "pruned to 2 revisions");
+    env.ok(&["rollback", "r", "2"]);
+    let v4 = env.release("r", 4).unwrap();
+    assert_eq!(v4["info"]["description"], "Rollback to 2");
+    assert_eq!(v4["info"]["status"], "deployed");
+    let cm = env.api.object(&format!("{CM}/r-config")).unwrap();
+    assert_eq!(cm["data"]["message"], "two");
+    let out = env.ok(&["history", "r"]);
+    assert!(out.contains("Rollback to 2"), "{out}");
+    let err = env.err(&["rollback", "r", "1"]);
+    assert!(err.contains("release has no 1 version"), "{err}");
+}
