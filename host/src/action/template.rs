@@ -159,6 +159,7 @@ pub fn prepare(
         name: name.clone(),
         namespace,
         revision: 1,
+        is_install: !o.is_upgrade,
         is_upgrade: o.is_upgrade,
     };
     let vals = coalesce::coalesce_values(&chart, &user)?;

@@ -66,6 +66,7 @@ pub fn build_input(req: &RenderRequest) -> Result<RenderInput, PluginError> {
 pub fn render_request(req: RenderRequest) -> Result<Vec<Rendered>, PluginError> {
     let input = build_input(&req)?;
     let mut engine = whelm_template::Engine::new();
+    engine.set_lint_mode(req.lint);
     let out = render(&input, &mut engine).map_err(|e| PluginError::msg(e.helm_message()))?;
     drop(input);
     Ok(out
