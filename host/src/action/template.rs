@@ -37,6 +37,8 @@ pub struct TemplateOptions {
     pub name_template: Option<String>,
     pub post_renderer: Option<String>,
     pub post_renderer_args: Vec<String>,
+    /// `--skip-schema-validation`: do not check values against `values.schema.json`.
+    pub skip_schema_validation: bool,
     pub debug: bool,
 }
 
@@ -163,6 +165,9 @@ pub fn prepare(
         is_upgrade: o.is_upgrade,
     };
     let vals = coalesce::coalesce_values(&chart, &user)?;
+    if !o.skip_schema_validation {
+        values::schema::check_values(&chart, &vals)?;
+    }
     let kube = caps.kube_version.clone();
     if !chart.metadata.kube_version.is_empty()
         && !chart::semver::is_compatible_range(&chart.metadata.kube_version, &kube)

@@ -332,6 +332,7 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
                 name_template: t.name_template,
                 post_renderer: t.post_renderer,
                 post_renderer_args: t.post_renderer_args,
+                skip_schema_validation: t.skip_schema_validation,
                 debug: settings.debug,
             };
             let host = plugin_host(&settings)?;
