@@ -3,6 +3,8 @@
 //! - Every case under `tests/helm-cli` (a command and the charts it reads,
 //!   with helm 4.3.1's stdout, stderr and exit code recorded by
 //!   `tests/helm-cli/regen.py`) must give the same output from whelm.
+//! - `whelm lint` on the corpus charts must print what helm printed there
+//!   (`lint_cmd.txt` / `lint.out` of each corpus case).
 //!
 //! Two things are normalised, both for reasons outside whelm's control:
 //! Helm's `log/slog` lines (`level=WARN msg=…`, which helm prints for
@@ -101,7 +103,7 @@ fn recorded_helm_cases_match() {
         .filter(|p| p.join("cmd").is_file())
         .collect();
     cases.sort();
-    assert!(!cases.is_empty(), "cases missing under {}", root.display());
+    assert!(cases.len() > 50, "cases missing under {}", root.display());
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|c| {
@@ -112,6 +114,84 @@ fn recorded_helm_cases_match() {
     assert!(
         failures.is_empty(),
         "{} of {} cases differ from helm:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// Splits lint_cmd.txt like a shell would (the corpus uses simple quoting).
+fn shell_words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in s.trim().chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                any = true;
+            }
+            None if c.is_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            None => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn corpus_lint_matches_helm() {
+    // Beside the repository, as for tests/corpus.rs; `WHELM_CORPUS` points
+    // elsewhere (a worktree not beside it).
+    let root = std::env::var_os("WHELM_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    assert!(
+        root.join("cases").is_dir(),
+        "the corpus is expected at {}",
+        root.display()
+    );
+    let root = root.canonicalize().unwrap();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root.join("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("lint_cmd.txt").is_file())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let argv = shell_words(&std::fs::read_to_string(case.join("lint_cmd.txt")).unwrap());
+        let out = whelm(&argv[1..], &root);
+        // The corpus recorded stdout then stderr, with the corpus root's
+        // absolute path written as `.`.
+        let got = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .replace(&format!("{}/", root.display()), "./");
+        let want = std::fs::read_to_string(case.join("lint.out")).unwrap();
+        if got != want {
+            failures.push(format!(
+                "== {}:\n{got}--- helm:\n{want}",
+                case.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(cases.len() >= 41, "corpus lint cases missing");
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus lint cases differ:\n{}",
         failures.len(),
         cases.len(),
         failures.join("\n")

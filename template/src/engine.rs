@@ -1628,3 +1628,20 @@ fn normalize(s: &str) -> String {
     }
     out.trim().to_string()
 }
+
+#[cfg(test)]
+mod lint_mode_tests {
+    use super::*;
+
+    #[test]
+    fn required_and_fail_are_empty_in_lint_mode() {
+        let tpl =
+            r#"[{{ required "need it" .missing }}][{{ required "empty" "" }}][{{ fail "boom" }}]"#;
+        let data = Value::Map(crate::value::Map::new());
+        let mut e = Engine::new();
+        e.add_template("t", tpl).unwrap();
+        assert!(e.render("t", &data).is_err());
+        e.set_lint_mode(true);
+        assert_eq!(e.render("t", &data).unwrap(), "[][][]");
+    }
+}

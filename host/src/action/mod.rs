@@ -1,6 +1,7 @@
 //! One module per verb, as Helm's `pkg/action`: each takes plain values
 //! (no clap types) and returns what the CLI prints or an error to report.
 
+pub mod lint;
 pub mod plugin;
 pub mod show;
 pub mod template;

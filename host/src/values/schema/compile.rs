@@ -228,7 +228,7 @@ pub enum CompileError {
     /// The document does not validate against its metaschema.
     Meta {
         url: String,
-        error: ValidationError,
+        error: Box<ValidationError>,
     },
 }
 
@@ -316,7 +316,7 @@ impl Compiler {
         if let Err(error) = validate::validate(self, root, &instance) {
             return Err(CompileError::Meta {
                 url: format!("{}#{}", self.docs[di].url, encode_pointer(ptr)),
-                error,
+                error: Box::new(error),
             });
         }
         Ok(())

@@ -53,7 +53,10 @@ impl Json {
             ),
             // Anything else does not come out of values files or flags;
             // validate its string form.
-            other => Json::Str(whelm_template::gofmt::sprintf("%v", &[other.clone()])),
+            other => Json::Str(whelm_template::gofmt::sprintf(
+                "%v",
+                std::slice::from_ref(other),
+            )),
         }
     }
 }

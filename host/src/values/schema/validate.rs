@@ -74,7 +74,7 @@ pub enum Kind {
 pub struct ValidationError {
     /// Where in the instance, as JSON pointer tokens.
     pub location: Vec<String>,
-    pub kind: Kind,
+    pub kind: Box<Kind>,
     pub causes: Vec<ValidationError>,
 }
 
@@ -213,7 +213,7 @@ impl ValidationError {
     }
 
     fn write(&self, out: &mut String, mut indent: usize) {
-        let skip = matches!(self.kind, Kind::Reference) && self.causes.len() == 1;
+        let skip = matches!(*self.kind, Kind::Reference) && self.causes.len() == 1;
         if !skip {
             if indent > 0 {
                 out.push('\n');
@@ -223,7 +223,7 @@ impl ValidationError {
                 out.push_str("- ");
             }
             indent += 1;
-            match &self.kind {
+            match &*self.kind {
                 Kind::Schema(_) => out.push_str(&self.kind.message()),
                 k => {
                     let ptr: String = self
@@ -262,13 +262,13 @@ pub fn validate(c: &Compiler, root: usize, v: &Json) -> Result<(), ValidationErr
     match vd.run() {
         Ok(_) => Ok(()),
         Err(e) => {
-            let causes = match e.kind {
+            let causes = match *e.kind {
                 Kind::Group => e.causes,
                 _ => vec![e],
             };
             Err(ValidationError {
                 location: Vec::new(),
-                kind: Kind::Schema(c.schemas[root].location.clone()),
+                kind: Box::new(Kind::Schema(c.schemas[root].location.clone())),
                 causes,
             })
         }
@@ -325,18 +325,18 @@ impl Uneval {
     fn from(v: &Json, s: &Schema, caller_needs: bool) -> Uneval {
         let mut u = Uneval::default();
         match v {
-            Json::Obj(m) => {
-                if !s.all_props_evaluated && (caller_needs || s.unevaluated_properties.is_some()) {
-                    u.props = m.keys().cloned().collect();
-                }
+            Json::Obj(m)
+                if !s.all_props_evaluated
+                    && (caller_needs || s.unevaluated_properties.is_some()) =>
+            {
+                u.props = m.keys().cloned().collect();
             }
-            Json::Arr(a) => {
+            Json::Arr(a)
                 if !s.all_items_evaluated
                     && (caller_needs || s.unevaluated_items.is_some())
-                    && s.num_items_evaluated < a.len()
-                {
-                    u.items = (s.num_items_evaluated..a.len()).collect();
-                }
+                    && s.num_items_evaluated < a.len() =>
+            {
+                u.items = (s.num_items_evaluated..a.len()).collect();
             }
             _ => {}
         }
@@ -442,7 +442,7 @@ impl<'a> Validator<'a> {
     fn error(&self, kind: Kind) -> ValidationError {
         ValidationError {
             location: self.vloc.clone(),
-            kind,
+            kind: Box::new(kind),
             causes: Vec::new(),
         }
     }
@@ -957,7 +957,7 @@ impl<'a> Validator<'a> {
     fn validate_ref(&mut self, sch: usize, kw: &'static str) -> Result<(), ValidationError> {
         if let Err(e) = self.validate_self(sch, kw, false) {
             let mut r = self.error(Kind::Reference);
-            r.causes = match e.kind {
+            r.causes = match *e.kind {
                 Kind::Group => e.causes,
                 _ => vec![e],
             };
