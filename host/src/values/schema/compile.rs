@@ -5,6 +5,7 @@
 //! document first validated against its draft's metaschema.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
 
 use whelm_template::funcs::regex::{GoRegex, compile_go};
 
@@ -212,7 +213,8 @@ struct Resource {
 
 struct Doc {
     url: String,
-    json: Json,
+    /// Shared, so subtrees are walked by reference while the compiler changes.
+    json: Rc<Json>,
     draft: Draft,
     /// Metaschemas assert `format`; user schemas only before 2019-09.
     meta: bool,
@@ -288,7 +290,7 @@ impl Compiler {
         let di = self.docs.len();
         self.docs.push(Doc {
             url: url.to_string(),
-            json: doc,
+            json: Rc::new(doc),
             draft,
             meta,
             resources: Vec::new(),
@@ -310,10 +312,9 @@ impl Compiler {
             None => self.load_meta(meta_url)?,
         };
         let root = self.compile(mdi, String::new())?;
-        let instance = lookup(&self.docs[di].json, ptr)
-            .cloned()
-            .unwrap_or(Json::Null);
-        if let Err(error) = validate::validate(self, root, &instance) {
+        let json = self.docs[di].json.clone();
+        let instance = lookup(&json, ptr).unwrap_or(&Json::Null);
+        if let Err(error) = validate::validate(self, root, instance) {
             return Err(CompileError::Meta {
                 url: format!("{}#{}", self.docs[di].url, encode_pointer(ptr)),
                 error: Box::new(error),
@@ -424,27 +425,27 @@ impl Compiler {
             .position(|r| r.id == base)
             .expect("base resource");
         self.collect_anchors(di, ri, obj, &ptr)?;
-        let mut subs: Vec<(String, Json)> = Vec::new();
+        let mut subs: Vec<(String, &Json)> = Vec::new();
         for (kw, shape) in draft.subschema_paths() {
             let Some(v) = obj.get(kw) else { continue };
             let p = format!("{ptr}/{}", escape(kw));
             match (shape, v) {
-                ('s', v) | ('i', v @ (Json::Obj(_) | Json::Bool(_))) => subs.push((p, v.clone())),
+                ('s', v) | ('i', v @ (Json::Obj(_) | Json::Bool(_))) => subs.push((p, v)),
                 ('m', Json::Obj(m)) => {
                     for (k, v) in m {
-                        subs.push((format!("{p}/{}", escape(k)), v.clone()));
+                        subs.push((format!("{p}/{}", escape(k)), v));
                     }
                 }
                 ('a' | 'i', Json::Arr(a)) => {
                     for (i, v) in a.iter().enumerate() {
-                        subs.push((format!("{p}/{i}"), v.clone()));
+                        subs.push((format!("{p}/{i}"), v));
                     }
                 }
                 _ => {}
             }
         }
         for (p, v) in subs {
-            self.collect_resources(di, &v, base.clone(), p)?;
+            self.collect_resources(di, v, base.clone(), p)?;
         }
         Ok(())
     }
@@ -594,7 +595,8 @@ impl Compiler {
     }
 
     fn compile_one(&mut self, di: usize, ptr: &str, i: usize) -> Result<(), CompileError> {
-        let Some(v) = lookup(&self.docs[di].json, ptr).cloned() else {
+        let json = self.docs[di].json.clone();
+        let Some(v) = lookup(&json, ptr) else {
             return Err(msg(format!(
                 "json-pointer in {} not found",
                 go_quote(&self.location(di, ptr))
@@ -605,7 +607,7 @@ impl Compiler {
             // subschema position: it must be a schema of its own.
             let ri = self.resource_of(di, ptr);
             let base = self.docs[di].resources[ri].id.clone();
-            self.collect_resources(di, &v, base, ptr.to_string())?;
+            self.collect_resources(di, v, base, ptr.to_string())?;
             if !self.docs[di].meta {
                 self.validate_against_meta(di, ptr)?;
             }
@@ -632,7 +634,7 @@ impl Compiler {
                 s.dynamic_anchors.insert(a, t);
             }
         }
-        match &v {
+        match v {
             Json::Bool(b) => s.boolean = Some(*b),
             Json::Obj(o) if o.is_empty() => s.boolean = Some(true),
             Json::Obj(o) => self.compile_object(di, ptr, draft, o, &mut s)?,

@@ -61,8 +61,11 @@ impl Json {
     }
 }
 
-/// Go's `json` limit on nesting.
-const MAX_DEPTH: usize = 10000;
+/// Nesting whelm accepts in a schema document. Go's decoder allows 10000
+/// levels, but compiling and meta-validating such a document costs time and
+/// memory quadratic in its depth (helm takes minutes); no real schema comes
+/// near this.
+const MAX_DEPTH: usize = 1000;
 
 /// Parses a schema document as jsonschema's `UnmarshalJSON` does.
 pub fn parse(text: &[u8]) -> Result<Json, String> {
@@ -369,6 +372,12 @@ mod tests {
         assert_eq!(
             parse(b"{type: 1}").unwrap_err(),
             "invalid character 't' looking for beginning of object key string"
+        );
+        // whelm's own limit (see MAX_DEPTH), below Go's 10000.
+        let deep = format!("{}{}", "[".repeat(1001), "]".repeat(1001));
+        assert_eq!(
+            parse(deep.as_bytes()).unwrap_err(),
+            "exceeded max depth of 1000"
         );
         let v = parse(br#"{"a":[1.50,true,null,"x\u00e9"]}"#).unwrap();
         let Json::Obj(m) = v else { panic!() };

@@ -44,7 +44,22 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
     validate_json(&Json::from_value(&Value::Map(values.clone())), schema)
 }
 
+/// Validation recurses with the nesting of the schema and of the values;
+/// a thread with a deep stack keeps pathological documents from
+/// overflowing the caller's.
 fn validate_json(instance: &Json, schema: &[u8]) -> Result<(), String> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("values-schema".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(s, || validate_json_here(instance, schema))
+            .map_err(|e| format!("values schema validation: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("values schema validation failed unexpectedly".into()))
+    })
+}
+
+fn validate_json_here(instance: &Json, schema: &[u8]) -> Result<(), String> {
     let doc = json::parse(schema)?;
     let mut c = compile::Compiler::default();
     let di = c.add_root(SCHEMA_URL, doc).map_err(|e| e.to_string())?;
