@@ -5,7 +5,6 @@
 //! and the release Secrets Helm would read.
 
 #[path = "support/fake_apiserver.rs"]
-#[allow(dead_code)]
 mod fake_apiserver;
 
 use std::path::{Path, PathBuf};

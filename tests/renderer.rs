@@ -48,6 +48,7 @@ fn request(template: &str, values: &str) -> RenderRequest {
             helm_version: r#"{"Version":"v4.3.1"}"#.into(),
         },
         strict: false,
+        lint: false,
     }
 }
 

@@ -53,6 +53,7 @@ fn to_guest(r: &host_wit::RenderRequest) -> guest_wit::RenderRequest {
             helm_version: r.capabilities.helm_version.clone(),
         },
         strict: r.strict,
+        lint: r.lint,
     }
 }
 

@@ -6,7 +6,8 @@
 //! - [`plugin`]: the plugin host (manifests, policy, sandbox, cache, runtime).
 //! - [`chart`]: loading charts (directories, archives, `.helmignore`).
 //! - [`kube`]: the cluster: connection, discovery, server-side apply, lookup, readiness, waiting.
-//! - [`values`]: the values pipeline (`-f`, `--set…`, coalescing).
+//! - [`values`]: the values pipeline (`-f`, `--set…`, coalescing, `values.schema.json`).
+//! - [`lint`]: Helm's chart linter rules (`whelm lint`).
 //! - [`render`]: the host side of rendering (request, manifest assembly).
 //! - [`settings`]: environment and global flags.
 //! - [`storage`]: Helm-compatible release storage (drivers, codec, lock, recovery).
@@ -15,6 +16,7 @@ pub mod action;
 pub mod chart;
 pub mod cli;
 pub mod kube;
+pub mod lint;
 pub mod plugin;
 pub mod render;
 pub mod settings;

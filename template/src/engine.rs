@@ -160,6 +160,8 @@ pub struct Engine {
     trees: HashMap<Rc<str>, Rc<Tree>>,
     funcs: Rc<HashMap<&'static str, FuncSpec>>,
     lookup: Option<LookupFn>,
+    /// Helm's `LintMode`: `required` and `fail` yield "" instead of failing.
+    lint_mode: bool,
     include_counts: RefCell<HashMap<String, usize>>,
     tpl_cache: RefCell<HashMap<Rc<str>, Rc<TplTrees>>>,
 }
@@ -190,6 +192,7 @@ impl Engine {
             trees: HashMap::new(),
             funcs: Rc::new(funcs::table()),
             lookup: None,
+            lint_mode: false,
             include_counts: RefCell::new(HashMap::new()),
             tpl_cache: RefCell::new(HashMap::new()),
         }
@@ -216,6 +219,12 @@ impl Engine {
             return;
         }
         self.trees.insert(tree.name.clone(), Rc::new(tree));
+    }
+
+    /// Helm's lint mode (`helm lint`): a missing `required` value and `fail`
+    /// render as an empty string instead of failing the render.
+    pub fn set_lint_mode(&mut self, on: bool) {
+        self.lint_mode = on;
     }
 
     /// Host hook for `lookup` (default: an empty map, as `helm template` does).
@@ -1218,6 +1227,10 @@ impl<'e> State<'e> {
                     ));
                 };
                 match &args[1] {
+                    Value::Nil if self.engine.lint_mode => Ok(Value::from("")),
+                    Value::String(s) if s.is_empty() && self.engine.lint_mode => {
+                        Ok(Value::from(""))
+                    }
                     Value::Nil => Err(self.call_error(cmd, "required", helm_err(msg))),
                     Value::String(s) if s.is_empty() => {
                         Err(self.call_error(cmd, "required", helm_err(msg)))
@@ -1227,6 +1240,9 @@ impl<'e> State<'e> {
             }
             "fail" => {
                 want(1)?;
+                if self.engine.lint_mode {
+                    return Ok(Value::from(""));
+                }
                 Err(self.call_error(cmd, "fail", helm_err(&sprint(&args[0]))))
             }
             "lookup" => {
@@ -1611,4 +1627,21 @@ fn normalize(s: &str) -> String {
         out.push(c);
     }
     out.trim().to_string()
+}
+
+#[cfg(test)]
+mod lint_mode_tests {
+    use super::*;
+
+    #[test]
+    fn required_and_fail_are_empty_in_lint_mode() {
+        let tpl =
+            r#"[{{ required "need it" .missing }}][{{ required "empty" "" }}][{{ fail "boom" }}]"#;
+        let data = Value::Map(crate::value::Map::new());
+        let mut e = Engine::new();
+        e.add_template("t", tpl).unwrap();
+        assert!(e.render("t", &data).is_err());
+        e.set_lint_mode(true);
+        assert_eq!(e.render("t", &data).unwrap(), "[][][]");
+    }
 }

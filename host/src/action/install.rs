@@ -50,6 +50,7 @@ fn template_options(
         debug: o.deploy.debug,
         capabilities: caps,
         revision: 1,
+        skip_schema_validation: o.deploy.skip_schema_validation,
         ..Default::default()
     }
 }

@@ -6,6 +6,7 @@ pub mod deploy;
 pub mod get;
 pub mod history;
 pub mod install;
+pub mod lint;
 pub mod list;
 pub mod plugin;
 pub mod selector;

@@ -37,6 +37,8 @@ pub struct TemplateOptions {
     pub name_template: Option<String>,
     pub post_renderer: Option<String>,
     pub post_renderer_args: Vec<String>,
+    /// `--skip-schema-validation`: do not check values against `values.schema.json`.
+    pub skip_schema_validation: bool,
     pub debug: bool,
     /// `.Capabilities` discovered from a cluster (install/upgrade); `None` uses
     /// `--kube-version`/`--api-versions` over Helm's defaults.
@@ -175,9 +177,13 @@ pub fn prepare(
         name: name.clone(),
         namespace,
         revision: o.revision.max(1),
+        is_install: !o.is_upgrade,
         is_upgrade: o.is_upgrade,
     };
     let vals = coalesce::coalesce_values(&chart, &user)?;
+    if !o.skip_schema_validation {
+        values::schema::check_values(&chart, &vals)?;
+    }
     let kube = caps.kube_version.clone();
     if !chart.metadata.kube_version.is_empty()
         && !chart::semver::is_compatible_range(&chart.metadata.kube_version, &kube)

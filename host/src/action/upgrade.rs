@@ -134,6 +134,7 @@ pub async fn run(
         post_renderer_args: d.post_renderer_args.clone(),
         debug: d.debug,
         is_upgrade: true,
+        skip_schema_validation: d.skip_schema_validation,
         capabilities: caps,
         revision: last_version + 1,
         user_values: user_values(o, &current)?,

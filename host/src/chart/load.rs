@@ -223,6 +223,16 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, String> {
     load_files(archive_files(data)?)
 }
 
+/// Decoding failures are wrapped with the file name; null list entries are
+/// Helm's validation errors, reported bare.
+fn decode_error(what: &str, e: String) -> String {
+    if e.starts_with("validation: ") {
+        e
+    } else {
+        format!("cannot load {what}: {e}")
+    }
+}
+
 fn yaml_err(what: &str, e: whelm_template::yaml::YamlError) -> String {
     format!("cannot load {what}: {e}")
 }
@@ -238,7 +248,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, String> {
             let doc = whelm_template::yaml::load(&String::from_utf8_lossy(&f.data))
                 .map_err(|e| yaml_err("Chart.yaml", e))?;
             md.decode_into(&doc)
-                .map_err(|e| format!("cannot load Chart.yaml: {e}"))?;
+                .map_err(|e| decode_error("Chart.yaml", e))?;
             if md.api_version.is_empty() {
                 md.api_version = "v1".into();
             }
@@ -282,7 +292,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, String> {
                 let doc = whelm_template::yaml::load(&String::from_utf8_lossy(&f.data))
                     .map_err(|e| yaml_err("requirements.yaml", e))?;
                 md.decode_into(&doc)
-                    .map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
+                    .map_err(|e| decode_error("requirements.yaml", e))?;
                 if md.api_version == "v1" {
                     c.files.push(f);
                 }

@@ -64,9 +64,19 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-fn type_error(v: &Value, field: &str, ty: &str) -> String {
+/// encoding/json's error for a struct field (go1.27 names the field by its
+/// JSON path: `.maintainers.0.name`).
+fn type_error(v: &Value, path: &str, ty: &str) -> String {
     format!(
-        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {field} of type {ty}",
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {path} of type {ty}",
+        json_kind(v)
+    )
+}
+
+/// encoding/json's error for an element of a slice (`.keywords.0`).
+fn elem_error(v: &Value, path: &str, ty: &str) -> String {
+    format!(
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into {path} of type {ty}",
         json_kind(v)
     )
 }
@@ -82,14 +92,36 @@ fn field(m: &Map, key: &str) -> Option<Value> {
     })
 }
 
+/// sigs.k8s.io/yaml converts a YAML scalar to the string a `string` field
+/// wants before JSON decoding: `version: 1.0` is "1", `appVersion: 1.50` is
+/// "1.5" (floats through `FormatFloat(f, 'g', -1, 32)`), `true` is "true".
+/// Numbers reach us as float64 already; integral ones print as integers, as
+/// the YAML integers they almost always were.
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) | Value::Int64(i) => Some(i.to_string()),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e18 => Some((*f as i64).to_string()),
+        Value::Float(f) => {
+            let x = *f as f32;
+            let shortest: f64 = format!("{x:e}").parse().unwrap_or(*f);
+            Some(whelm_template::num::format_float(shortest, 'g', -1))
+        }
+        _ => None,
+    }
+}
+
 fn set_string(m: &Map, key: &str, path: &str, out: &mut String) -> Result<(), String> {
     match field(m, key) {
         None | Some(Value::Nil) => Ok(()),
-        Some(Value::String(s)) => {
-            *out = s.to_string();
-            Ok(())
-        }
-        Some(v) => Err(type_error(&v, &format!("{path}.{key}"), "string")),
+        Some(v) => match scalar_string(&v) {
+            Some(s) => {
+                *out = s;
+                Ok(())
+            }
+            None => Err(type_error(&v, &format!("{path}.{key}"), "string")),
+        },
     }
 }
 
@@ -115,10 +147,11 @@ fn set_strings(m: &Map, key: &str, path: &str, out: &mut Vec<String>) -> Result<
         Some(Value::List(l)) => {
             *out = l
                 .iter()
-                .map(|e| match e {
-                    Value::String(s) => Ok(s.to_string()),
+                .enumerate()
+                .map(|(i, e)| match e {
                     Value::Nil => Ok(String::new()),
-                    v => Err(type_error(v, &full, "string")),
+                    v => scalar_string(v)
+                        .ok_or_else(|| elem_error(v, &format!("{full}.{i}"), "string")),
                 })
                 .collect::<Result<_, _>>()?;
             Ok(())
@@ -139,10 +172,11 @@ fn list_of_maps(
         Some(Value::Nil) => Ok(Some(Vec::new())),
         Some(Value::List(l)) => l
             .iter()
-            .map(|e| match e {
+            .enumerate()
+            .map(|(i, e)| match e {
                 Value::Map(m) => Ok(m.clone()),
                 Value::Nil => Err(null_msg.to_string()),
-                v => Err(type_error(v, &format!("{path}.{key}"), ty)),
+                v => Err(elem_error(v, &format!("{path}.{key}.{i}"), ty)),
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
@@ -155,8 +189,8 @@ fn list_of_maps(
 }
 
 impl Dependency {
-    fn decode(m: &Map) -> Result<Dependency, String> {
-        let p = "Metadata.dependencies";
+    fn decode(m: &Map, i: usize) -> Result<Dependency, String> {
+        let p = &format!(".dependencies.{i}");
         let mut d = Dependency::default();
         set_string(m, "name", p, &mut d.name)?;
         set_string(m, "version", p, &mut d.version)?;
@@ -171,7 +205,7 @@ impl Dependency {
             Some(v) => {
                 return Err(type_error(
                     &v,
-                    "Metadata.dependencies.import-values",
+                    &format!("{p}.import-values"),
                     "[]interface {}",
                 ));
             }
@@ -241,12 +275,12 @@ impl Metadata {
             Value::Map(m) => m,
             v => {
                 return Err(format!(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type chart.Metadata",
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type loader.chartBase",
                     json_kind(v)
                 ));
             }
         };
-        let p = "Metadata";
+        let p = "";
         set_string(m, "name", p, &mut self.name)?;
         set_string(m, "home", p, &mut self.home)?;
         set_strings(m, "sources", p, &mut self.sources)?;
@@ -257,13 +291,14 @@ impl Metadata {
             m,
             "maintainers",
             p,
-            "chart.Maintainer",
+            "v2.Maintainer",
             "validation: maintainers must not contain empty or null nodes",
         )? {
             self.maintainers = ms
                 .iter()
-                .map(|mm| {
-                    let mp = "Metadata.maintainers";
+                .enumerate()
+                .map(|(i, mm)| {
+                    let mp = &format!(".maintainers.{i}");
                     let mut x = Maintainer::default();
                     set_string(mm, "name", mp, &mut x.name)?;
                     set_string(mm, "email", mp, &mut x.email)?;
@@ -284,27 +319,30 @@ impl Metadata {
             Some(Value::Map(a)) => {
                 let mut out = BTreeMap::new();
                 for (k, v) in a.entries() {
-                    match v {
-                        Value::String(s) => out.insert(k, s.to_string()),
-                        Value::Nil => out.insert(k, String::new()),
-                        v => return Err(type_error(&v, "Metadata.annotations", "string")),
+                    match (&v, scalar_string(&v)) {
+                        (Value::Nil, _) => out.insert(k, String::new()),
+                        (_, Some(s)) => out.insert(k, s),
+                        (v, None) => {
+                            return Err(type_error(v, &format!(".annotations.{k}"), "string"));
+                        }
                     };
                 }
                 self.annotations = Some(out);
             }
-            Some(v) => return Err(type_error(&v, "Metadata.annotations", "map[string]string")),
+            Some(v) => return Err(type_error(&v, ".annotations", "map[string]string")),
         }
         set_string(m, "kubeVersion", p, &mut self.kube_version)?;
         if let Some(ds) = list_of_maps(
             m,
             "dependencies",
             p,
-            "chart.Dependency",
+            "v2.Dependency",
             "validation: dependencies must not contain empty or null nodes",
         )? {
             self.dependencies = ds
                 .iter()
-                .map(Dependency::decode)
+                .enumerate()
+                .map(|(i, d)| Dependency::decode(d, i))
                 .collect::<Result<_, _>>()?;
         }
         set_string(m, "type", p, &mut self.chart_type)?;
@@ -461,16 +499,66 @@ mod tests {
     }
 
     #[test]
+    fn scalars_become_strings() {
+        // helm 4.3.1 renders `{{ .Chart.Version }} {{ .Chart.AppVersion }} …`
+        // of this Chart.yaml as `1 1.2345679 true [1 2.5 false 16] map[a:1.1] 1000`.
+        let m = meta(
+            "name: x\nversion: 1.0\nappVersion: 1.23456789\ndescription: true\nkeywords: [1, 2.5, false, 0x10]\nannotations:\n  a: 1.10\nhome: 1e3\n",
+        )
+        .unwrap();
+        assert_eq!(m.version, "1");
+        assert_eq!(m.app_version, "1.2345679");
+        assert_eq!(m.description, "true");
+        assert_eq!(m.keywords, ["1", "2.5", "false", "16"]);
+        assert_eq!(m.annotations.unwrap()["a"], "1.1");
+        assert_eq!(m.home, "1000");
+    }
+
+    #[test]
     fn type_errors_name_the_field() {
         assert_eq!(
-            meta("name: x\nversion: 1.0\n").unwrap_err(),
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal number into Go struct field Metadata.version of type string"
+            meta("name: x\nversion: [1]\n").unwrap_err(),
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field .version of type string"
         );
+        // The rest as helm 4.3.1 words them (`helm template` of such charts).
         assert!(
             meta("- a\n")
                 .unwrap_err()
-                .contains("Go value of type chart.Metadata")
+                .ends_with("json: cannot unmarshal array into Go value of type loader.chartBase")
         );
+        for (yaml, want) in [
+            (
+                "maintainers: [{name: [1]}]",
+                "cannot unmarshal array into Go struct field .maintainers.0.name of type string",
+            ),
+            (
+                "dependencies: [{name: d, tags: 5}]",
+                "cannot unmarshal number into Go struct field .dependencies.0.tags of type []string",
+            ),
+            (
+                "annotations: {a: [1]}",
+                "cannot unmarshal array into Go struct field .annotations.a of type string",
+            ),
+            (
+                "keywords: [[1]]",
+                "cannot unmarshal array into .keywords.0 of type string",
+            ),
+            (
+                "maintainers: 5",
+                "cannot unmarshal number into Go struct field .maintainers of type []*v2.Maintainer",
+            ),
+            (
+                "dependencies: [5]",
+                "cannot unmarshal number into .dependencies.0 of type v2.Dependency",
+            ),
+            (
+                "dependencies: [{name: d, import-values: 5}]",
+                "cannot unmarshal number into Go struct field .dependencies.0.import-values of type []interface {}",
+            ),
+        ] {
+            let e = meta(&format!("name: x\n{yaml}\n")).unwrap_err();
+            assert!(e.ends_with(want), "{yaml}: {e}");
+        }
     }
 
     #[test]

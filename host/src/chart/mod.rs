@@ -13,7 +13,9 @@ mod load;
 mod metadata;
 pub mod semver;
 
-pub use load::{MAX_CHART_SIZE, MAX_FILE_SIZE, load, load_archive, load_dir, load_files};
+pub use load::{
+    MAX_CHART_SIZE, MAX_FILE_SIZE, archive_files, load, load_archive, load_dir, load_files,
+};
 pub use metadata::{Dependency, Maintainer, Metadata};
 
 use whelm_template::Value;

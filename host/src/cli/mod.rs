@@ -123,6 +123,8 @@ pub enum Command {
     Get(GetCommand),
     #[command(flatten)]
     Release(release::ReleaseCommand),
+    /// Examine a chart for possible issues
+    Lint(Box<LintArgs>),
 }
 
 const LIST_HELP: &str = "This command lists all of the releases for a specified namespace (uses current namespace context if namespace not specified).
@@ -312,6 +314,47 @@ pub enum GetCommand {
         #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table")]
         output: String,
     },
+}
+
+/// `helm lint`'s flags.
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Chart directories or archives
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Fail on lint warnings
+    #[arg(long)]
+    pub strict: bool,
+    /// Lint dependent charts
+    #[arg(long = "with-subcharts")]
+    pub with_subcharts: bool,
+    /// Print only warnings and errors
+    #[arg(long)]
+    pub quiet: bool,
+    /// If set, disables JSON schema validation
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
+    /// Kubernetes version used for capabilities and deprecation checks
+    #[arg(long = "kube-version")]
+    pub kube_version: Option<String>,
+    /// Specify values in a YAML file (can specify multiple)
+    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    pub values: Vec<String>,
+    /// Set values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)
+    #[arg(long = "set")]
+    pub set: Vec<String>,
+    /// Set STRING values on the command line
+    #[arg(long = "set-string")]
+    pub set_string: Vec<String>,
+    /// Set values from respective files specified via the command line
+    #[arg(long = "set-file")]
+    pub set_file: Vec<String>,
+    /// Set JSON values on the command line
+    #[arg(long = "set-json")]
+    pub set_json: Vec<String>,
+    /// Set a literal STRING value on the command line
+    #[arg(long = "set-literal")]
+    pub set_literal: Vec<String>,
 }
 
 /// `helm template`'s flags.
@@ -671,6 +714,7 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
                 name_template: t.name_template,
                 post_renderer: t.post_renderer,
                 post_renderer_args: t.post_renderer_args,
+                skip_schema_validation: t.skip_schema_validation,
                 debug: settings.debug,
                 ..Default::default()
             };
@@ -688,6 +732,37 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
                 })
         }
         Command::Release(cmd) => release::execute(cmd, &settings),
+        Command::Lint(l) => {
+            let opts = action::lint::LintOptions {
+                paths: l.paths,
+                values: crate::values::Options {
+                    value_files: l.values,
+                    values: l.set,
+                    string_values: l.set_string,
+                    file_values: l.set_file,
+                    json_values: l.set_json,
+                    literal_values: l.set_literal,
+                },
+                namespace: settings.kube.namespace.clone(),
+                kube_version: l.kube_version,
+                strict: l.strict,
+                with_subcharts: l.with_subcharts,
+                quiet: l.quiet,
+                skip_schema_validation: l.skip_schema_validation,
+                debug: settings.debug,
+            };
+            let host = plugin_host(&settings)?;
+            let rt = runtime()?;
+            rt.block_on(action::lint::run(&host, &opts)).map_err(|e| {
+                if !e.stdout.is_empty() {
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(e.stdout.as_bytes());
+                    let _ = out.flush();
+                }
+                Failure(e.message)
+            })
+        }
         Command::Plugin(cmd) => {
             let host = plugin_host(&settings)?;
             match cmd {

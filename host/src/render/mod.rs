@@ -88,6 +88,7 @@ pub struct ReleaseOptions {
     pub name: String,
     pub namespace: String,
     pub revision: i64,
+    pub is_install: bool,
     pub is_upgrade: bool,
 }
 
@@ -95,7 +96,7 @@ impl ReleaseOptions {
     /// `.Release` as JSON, keys in Go's (sorted) map order.
     pub fn to_json(&self) -> String {
         let mut m = std::collections::BTreeMap::new();
-        m.insert("IsInstall".to_string(), Value::Bool(!self.is_upgrade));
+        m.insert("IsInstall".to_string(), Value::Bool(self.is_install));
         m.insert("IsUpgrade".to_string(), Value::Bool(self.is_upgrade));
         m.insert("Name".to_string(), Value::str(&self.name));
         m.insert("Namespace".to_string(), Value::str(&self.namespace));
@@ -271,6 +272,7 @@ pub fn build_request(
         release: release.to_json(),
         capabilities,
         strict: false,
+        lint: false,
     })
 }
 
@@ -295,6 +297,7 @@ mod tests {
             name: "rel".into(),
             namespace: "ns".into(),
             revision: 1,
+            is_install: true,
             is_upgrade: false,
         };
         assert_eq!(
@@ -329,6 +332,7 @@ mod tests {
             name: "rel".into(),
             namespace: "ns".into(),
             revision: 1,
+            is_install: true,
             is_upgrade: false,
         };
         let req = build_request(&c, &vals, &r, capabilities(None, &[])).unwrap();

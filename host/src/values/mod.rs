@@ -8,6 +8,7 @@
 //!   conditions and tags, import-values, globals, defaults, `null` deletion.
 
 pub mod coalesce;
+pub mod schema;
 pub mod strvals;
 
 use whelm_template::Value;

@@ -68,6 +68,7 @@ pub fn render_request(req: RenderRequest) -> Result<Vec<Rendered>, PluginError> 
     let mut engine = whelm_template::Engine::new();
     #[cfg(target_arch = "wasm32")]
     engine.set_lookup(Box::new(host_lookup));
+    engine.set_lint_mode(req.lint);
     let out = render(&input, &mut engine).map_err(|e| PluginError::msg(e.helm_message()))?;
     drop(input);
     Ok(out

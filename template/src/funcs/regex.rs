@@ -67,15 +67,17 @@ pub fn funcs() -> Vec<FuncSpec> {
     ]
 }
 
-/// A compiled pattern: the translated regex and whether the Go pattern was
-/// empty (Go's `Split` looks at that).
-pub(crate) struct GoRegex {
+/// A compiled Go pattern: the translated regex and whether the Go pattern
+/// was empty (Go's `Split` looks at that).
+#[derive(Debug)]
+pub struct GoRegex {
     re: Regex,
     empty_expr: bool,
 }
 
 impl GoRegex {
-    fn is_match(&self, s: &str) -> bool {
+    /// Go's `MatchString`: whether the pattern matches anywhere in `s`.
+    pub fn is_match(&self, s: &str) -> bool {
         self.re.is_match(s)
     }
 }
@@ -164,6 +166,13 @@ impl GoPattern {
     pub fn is_match(&self, s: &str) -> bool {
         self.0.is_match(s)
     }
+}
+
+/// Go's `regexp.Compile` for callers outside templates (JSON Schema
+/// `pattern`s): the pattern as a `regex::Regex` with Go's semantics, or Go's
+/// error text (``error parsing regexp: missing closing ]: `[` ``).
+pub fn compile_go(pattern: &str) -> Result<GoRegex, String> {
+    compile_uncached(pattern).map_err(|e| e.to_string())
 }
 
 /// The `must*` variants return Go's compile error.

@@ -44,19 +44,31 @@ enum KeyRepr {
     Unique(usize),
 }
 
+/// Go's map-key identity; `unique` for keys never equal to another.
+fn key_repr(k: &Y, unique: usize) -> KeyRepr {
+    match k {
+        Y::Null => KeyRepr::Null,
+        Y::Bool(b) => KeyRepr::Bool(*b),
+        Y::Int(i) => KeyRepr::Int(*i),
+        Y::Uint(u) => KeyRepr::Uint(*u),
+        // NaN never equals itself; 0.0 == -0.0.
+        Y::Float(f) if f.is_nan() => KeyRepr::Unique(unique),
+        Y::Float(f) => KeyRepr::Float(if *f == 0.0 { 0 } else { f.to_bits() }),
+        Y::Str(s) => KeyRepr::Str(s.clone()),
+        Y::Seq(_) | Y::Map(_) => KeyRepr::Unique(unique),
+    }
+}
+
 impl YMap {
+    fn contains(&self, k: &Y) -> bool {
+        match key_repr(k, usize::MAX) {
+            KeyRepr::Unique(_) => false,
+            repr => self.index.contains_key(&repr),
+        }
+    }
+
     fn insert(&mut self, k: Y, v: Y) {
-        let repr = match &k {
-            Y::Null => KeyRepr::Null,
-            Y::Bool(b) => KeyRepr::Bool(*b),
-            Y::Int(i) => KeyRepr::Int(*i),
-            Y::Uint(u) => KeyRepr::Uint(*u),
-            // NaN never equals itself; 0.0 == -0.0.
-            Y::Float(f) if f.is_nan() => KeyRepr::Unique(self.entries.len()),
-            Y::Float(f) => KeyRepr::Float(if *f == 0.0 { 0 } else { f.to_bits() }),
-            Y::Str(s) => KeyRepr::Str(s.clone()),
-            Y::Seq(_) | Y::Map(_) => KeyRepr::Unique(self.entries.len()),
-        };
+        let repr = key_repr(&k, self.entries.len());
         match self.index.get(&repr) {
             Some(&i) => self.entries[i].1 = v,
             None => {
@@ -84,6 +96,8 @@ enum Kind {
 
 struct PNode {
     kind: Kind,
+    /// 1-based line where the node starts.
+    line: usize,
 }
 
 /// How a failure surfaces (which layer of sigs.k8s.io/yaml reports it).
@@ -199,6 +213,7 @@ impl<'a, 'b> Composer<'a, 'b> {
                             tag,
                             plain: plain_implicit,
                         },
+                        line,
                     });
                     if let Some(a) = anchor {
                         anchors.insert(a, id);
@@ -219,6 +234,7 @@ impl<'a, 'b> Composer<'a, 'b> {
                             name: anchor,
                             target,
                         },
+                        line,
                     });
                     (id, false)
                 }
@@ -240,7 +256,7 @@ impl<'a, 'b> Composer<'a, 'b> {
                     } else {
                         Kind::Map(Vec::new())
                     };
-                    nodes.push(PNode { kind });
+                    nodes.push(PNode { kind, line });
                     if let Some(a) = anchor {
                         anchors.insert(a, id);
                     }
@@ -281,15 +297,21 @@ impl<'a, 'b> Composer<'a, 'b> {
 /// Parse the documents of `text` (only the first when `all` is false, like
 /// yaml.v2's `Unmarshal`) and decode them.
 pub(crate) fn decode_docs(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
+    decode_docs_mode(text, all, false)
+}
+
+/// As [`decode_docs`], with yaml.v2's `UnmarshalStrict` check for keys set
+/// twice in a mapping (all such keys are reported, as yaml.v2 does).
+pub(crate) fn decode_docs_mode(text: &str, all: bool, strict: bool) -> Result<Vec<Y>, YamlError> {
     // libyaml-safer 0.3 panics on a block scalar that runs into the end of
     // input without a line break (`a: |-\n  x` with no final newline);
     // yaml.v2 reads that the same as with one, so add it — and keep error
     // lines pointing into the text as given.
     if text.is_empty() || text.ends_with('\n') {
-        return decode_docs_terminated(text, all);
+        return decode_docs_terminated(text, all, strict);
     }
     let last_line = text.matches('\n').count() + 1;
-    decode_docs_terminated(&format!("{text}\n"), all).map_err(|mut e| {
+    decode_docs_terminated(&format!("{text}\n"), all, strict).map_err(|mut e| {
         let past = format!("line {}:", last_line + 1);
         if e.line == last_line + 1 || e.message.contains(&format!("yaml: {past}")) {
             e.line = last_line;
@@ -303,7 +325,7 @@ pub(crate) fn decode_docs(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
     })
 }
 
-fn decode_docs_terminated(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
+fn decode_docs_terminated(text: &str, all: bool, strict: bool) -> Result<Vec<Y>, YamlError> {
     let mut bytes = text.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut bytes);
@@ -333,9 +355,18 @@ fn decode_docs_terminated(text: &str, all: bool) -> Result<Vec<Y>, YamlError> {
                 alias_depth: 0,
                 active: HashSet::new(),
                 depth: 0,
+                strict,
+                terrors: Vec::new(),
             };
             d.decode_count += 1; // the document node
-            out.push(d.unmarshal(root)?);
+            let y = d.unmarshal(root)?;
+            if !d.terrors.is_empty() {
+                return Err(yaml_fail(format!(
+                    "unmarshal errors:\n  {}",
+                    d.terrors.join("\n  ")
+                )));
+            }
+            out.push(y);
             if !all {
                 return Ok(());
             }
@@ -352,6 +383,9 @@ struct Decoder<'n> {
     alias_depth: usize,
     active: HashSet<usize>,
     depth: usize,
+    /// yaml.v2 `UnmarshalStrict`: a key set twice is an error.
+    strict: bool,
+    terrors: Vec<String>,
 }
 
 fn allowed_alias_ratio(decode_count: usize) -> f64 {
@@ -475,6 +509,14 @@ impl Decoder<'_> {
                 Some(v) => self.unmarshal(v)?,
                 None => Y::Null,
             };
+            if self.strict && out.contains(&key) {
+                let line = v.map(|v| nodes[v].line).unwrap_or(nodes[k].line);
+                self.terrors.push(format!(
+                    "line {line}: key {} already set in map",
+                    go_sharp_v(&key)
+                ));
+                continue;
+            }
             out.insert(key, val);
         }
         self.depth -= 1;

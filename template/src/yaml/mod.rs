@@ -77,6 +77,16 @@ pub fn load(text: &str) -> Result<Value, YamlError> {
     }
 }
 
+/// As [`load`] with yaml.v2's `UnmarshalStrict` (sigs.k8s.io/yaml's
+/// `UnmarshalStrict`): a key set twice in a mapping is an error naming every
+/// such line (`yaml: unmarshal errors:\n  line 5: key "name" already set in map`).
+pub fn load_strict(text: &str) -> Result<Value, YamlError> {
+    match load::decode_docs_mode(text, false, true)?.pop() {
+        Some(y) => load::to_value(y),
+        None => Ok(Value::Nil),
+    }
+}
+
 /// Every document of a multi-document stream, each loaded like [`load`].
 pub fn load_all(text: &str) -> Result<Vec<Value>, YamlError> {
     load::decode_docs(text, true)?

@@ -181,3 +181,19 @@ fn block_scalar_at_end_of_input_without_newline() {
         Some("a: 1\nb: 2")
     );
 }
+
+#[test]
+fn strict_loading_reports_every_key_set_twice() {
+    // helm 4.3.1 `helm lint` on this Chart.yaml (tests/helm-cli/lint-chart-yaml-duplicates).
+    let text = "apiVersion: v2\nname: c\nversion: 0.1.0\nicon: https://example.com/i.png\nname: c\nversion: 2\nmaintainers:\n- name: a\n  name: b\n  foo: 1\nannotations: {a: 1, a: 2}\n";
+    assert_eq!(
+        load_strict(text).unwrap_err().message,
+        "error converting YAML to JSON: yaml: unmarshal errors:\n  line 5: key \"name\" already set in map\n  line 6: key \"version\" already set in map\n  line 9: key \"name\" already set in map\n  line 11: key \"a\" already set in map"
+    );
+    // Without strictness the last value wins, as yaml.v2's Unmarshal.
+    assert_eq!(
+        load(text).unwrap().as_map().unwrap().get("version"),
+        Some(Value::Float(2.0))
+    );
+    assert!(load_strict("a: 1\nb: {c: 1}\n").is_ok());
+}
