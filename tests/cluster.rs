@@ -298,6 +298,12 @@ fn install_upgrade_rollback_uninstall() {
         "bye"
     );
 
+    // A server dry run validates on the server and changes nothing.
+    let out = ns.ok(&["upgrade", "life", chart, "--dry-run=server", "--set", "message=dry"]);
+    assert!(out.contains("MANIFEST:"), "{out}");
+    assert_eq!(data(&ns.configmap("life-config").unwrap(), "message"), "bye");
+    assert_eq!(ns.history("life").len(), 3);
+
     let out = ns.ok(&["rollback", "life", "2"]);
     assert!(out.contains("Rollback was a success"), "{out}");
     assert!(

@@ -557,3 +557,116 @@ fn history_max_prunes_and_rollback_reapplies() {
     let err = env.err(&["rollback", "r", "1"]);
     assert!(err.contains("release has no 1 version"), "{err}");
 }
+
+/// A release Secret written by helm 4.3.1 on a real apiserver (tests/fixtures): whelm reads it,
+/// upgrades it, and re-encodes revision 1 (now superseded) without losing or changing anything
+/// else Helm wrote.
+#[test]
+fn reads_and_upgrades_a_release_helm_wrote() {
+    let env = Env::new();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/helm-4.3.1-release-secret.json");
+    let mut secret: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let original = decode_release(&secret);
+    for k in [
+        "resourceVersion",
+        "uid",
+        "creationTimestamp",
+        "managedFields",
+    ] {
+        secret["metadata"].as_object_mut().unwrap().remove(k);
+    }
+    env.api.put_object(secret);
+    let hist = env.ok(&["history", "interop"]);
+    assert!(
+        hist.contains("deployed") && hist.contains("Install complete"),
+        "{hist}"
+    );
+    let notes = env.ok(&["get", "notes", "interop"]);
+    // Helm prints the notes (which end in a newline) and then a newline.
+    assert_eq!(notes, "NOTES:\nRelease interop is revision 1.\n\n");
+    let manifest = env.ok(&["get", "manifest", "interop"]);
+    assert_eq!(
+        manifest,
+        format!("{}\n", original["manifest"].as_str().unwrap())
+    );
+
+    env.ok(&[
+        "upgrade",
+        "interop",
+        &chart("lifecycle"),
+        "--set",
+        "message=from-whelm",
+    ]);
+    let mut v1 = env.release("interop", 1).unwrap();
+    assert_eq!(v1["info"]["status"], "superseded");
+    v1["info"]["status"] = original["info"]["status"].clone();
+    assert_eq!(
+        v1, original,
+        "everything else helm wrote survives whelm's re-encoding"
+    );
+    let v1_secret = env
+        .api
+        .object(&format!("{SECRETS}/sh.helm.release.v1.interop.v1"))
+        .unwrap();
+    let labels = &v1_secret["metadata"]["labels"];
+    assert_eq!(labels["status"], "superseded");
+    assert_eq!(labels["owner"], "helm");
+    let v2 = env.release("interop", 2).unwrap();
+    assert_eq!(v2["info"]["status"], "deployed");
+    assert_eq!(
+        v2["info"]["first_deployed"],
+        original["info"]["first_deployed"]
+    );
+}
+
+#[test]
+fn server_side_false_creates_and_merge_patches() {
+    let env = Env::new();
+    let c = chart("lifecycle");
+    env.ok(&[
+        "install",
+        "r",
+        &c,
+        "--set",
+        "hooks.enabled=false",
+        "--server-side=false",
+    ]);
+    let creates: Vec<String> = env
+        .writes()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(line)
+        .collect();
+    assert!(creates.contains(&format!("POST {CM}")), "{creates:?}");
+    assert!(
+        env.writes().iter().all(|r| r.method != "PATCH"),
+        "nothing existed: only creates"
+    );
+    assert_eq!(env.release("r", 1).unwrap()["apply_method"], "csa");
+    env.api.clear_requests();
+    // `--server-side auto` keeps the release's method.
+    env.ok(&["upgrade", "r", &c, "--set", "message=x"]);
+    let patch = env
+        .writes()
+        .into_iter()
+        .find(|r| r.method == "PATCH" && r.path == format!("{CM}/r-config"))
+        .expect("the ConfigMap is patched");
+    assert_eq!(
+        patch.content_type.as_deref(),
+        Some("application/merge-patch+json")
+    );
+    assert_eq!(
+        patch.query.get("fieldManager").map(String::as_str),
+        Some("helm")
+    );
+    assert_eq!(
+        patch.body.unwrap(),
+        serde_json::json!({"data": {"message": "x", "revision": "2"}})
+    );
+    assert_eq!(
+        env.api.object(&format!("{CM}/r-config")).unwrap()["data"]["message"],
+        "x"
+    );
+}

@@ -403,9 +403,25 @@ pub async fn apply_all(
     items: &[Resource],
     opts: &ApplyOptions,
 ) -> Result<(), String> {
+    apply_over(cfg, items, &[], opts).await
+}
+
+/// As [`apply_all`], with the previous revision's objects (client-side apply patches from them).
+pub async fn apply_over(
+    cfg: &Configuration,
+    items: &[Resource],
+    originals: &[Resource],
+    opts: &ApplyOptions,
+) -> Result<(), String> {
     let cluster = cfg.cluster()?;
     let results = resource::in_waves(items, |r| async move {
-        cluster.apply(r, opts).await.map_err(|e| {
+        let applied = if opts.client_side {
+            let original = originals.iter().find(|o| o.key() == r.key());
+            cluster.apply_client_side(r, original, opts).await
+        } else {
+            cluster.apply(r, opts).await
+        };
+        applied.map_err(|e| {
             if e.is_conflict() {
                 format!(
                     "conflict occurred while applying object {}/{} {}: {e}",

@@ -157,6 +157,7 @@ pub async fn run(
     let apply = ApplyOptions {
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
+        client_side: !ssa,
     };
     if d.dry_run.is_dry() {
         deploy::apply_all(cfg, &items, &apply).await?;

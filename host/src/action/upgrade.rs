@@ -183,7 +183,9 @@ async fn change(
     kind: Change,
     messages: Vec<String>,
 ) -> Result<Outcome, String> {
-    let current_items = deploy::build_lenient(cfg, &current.manifest).await?;
+    let mut current_items = deploy::build_lenient(cfg, &current.manifest).await?;
+    // As applied: with the ownership metadata (client-side apply diffs against these).
+    deploy::set_owner(&mut current_items, &current.name, &current.namespace);
     let mut target = deploy::build(cfg, &release.manifest).await.map_err(|e| {
         format!("unable to build kubernetes objects from new release manifest: {e}")
     })?;
@@ -203,6 +205,7 @@ async fn change(
     let apply = ApplyOptions {
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
+        client_side: release.apply_method == "csa",
     };
     if d.dry_run.is_dry() {
         deploy::apply_all(cfg, &target, &apply).await?;
@@ -313,7 +316,7 @@ async fn perform(
             .await
             .map_err(|e| format!("{pre} hooks failed: {e}"))?;
     }
-    deploy::apply_all(cfg, target, apply).await?;
+    deploy::apply_over(cfg, target, current, apply).await?;
     let mut gone = Vec::new();
     for r in resource::removed(current, target) {
         let keep = r

@@ -258,6 +258,37 @@ fn map_object(
 pub struct ApplyOptions {
     pub force_conflicts: bool,
     pub dry_run: bool,
+    /// `--server-side=false`: client-side apply (create, else a JSON merge patch computed from
+    /// the previous revision's object), for releases Helm 3 or `--server-side=false` manage.
+    pub client_side: bool,
+}
+
+/// A JSON merge patch (RFC 7386) taking `from` to `to`: changed and new fields as in `to`,
+/// fields `from` had and `to` dropped set to null (so they are removed from the live object).
+pub fn merge_patch(from: &Value, to: &Value) -> Value {
+    match (from, to) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in b {
+                match a.get(k) {
+                    Some(old) if old == v => {}
+                    Some(old) => {
+                        out.insert(k.clone(), merge_patch(old, v));
+                    }
+                    None => {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            for k in a.keys() {
+                if !b.contains_key(k) {
+                    out.insert(k.clone(), Value::Null);
+                }
+            }
+            Value::Object(out)
+        }
+        _ => to.clone(),
+    }
 }
 
 /// `DeleteOptions.propagationPolicy`.
@@ -308,6 +339,51 @@ impl Cluster {
             &format!("{}?{query}", r.path()),
             Some("application/apply-patch+yaml"),
             Some(body),
+        )
+        .await
+    }
+
+    /// Client-side apply: creates `r` when absent, else patches the live object with the merge
+    /// patch from `original` (the object as the previous revision rendered it, if any) to `r`.
+    pub async fn apply_client_side(
+        &self,
+        r: &Resource,
+        original: Option<&Resource>,
+        o: &ApplyOptions,
+    ) -> Result<Value, ApiError> {
+        let mut query = format!("fieldManager={}", query_escape(&field_manager()));
+        if o.dry_run {
+            query.push_str("&dryRun=All");
+        }
+        let encode = |v: &Value| {
+            serde_json::to_vec(v).map_err(|e| ApiError::Decode {
+                what: r.id(),
+                detail: e.to_string(),
+            })
+        };
+        if self.get_live(r).await?.is_none() {
+            let path = format!(
+                "{}?{query}",
+                r.path().rsplit_once('/').map(|(c, _)| c).unwrap_or("")
+            );
+            return self
+                .call(
+                    Method::POST,
+                    &path,
+                    Some("application/json"),
+                    Some(encode(&r.object)?),
+                )
+                .await;
+        }
+        let patch = match original {
+            Some(orig) => merge_patch(&orig.object, &r.object),
+            None => r.object.clone(),
+        };
+        self.call(
+            Method::PATCH,
+            &format!("{}?{query}", r.path()),
+            Some("application/merge-patch+json"),
+            Some(encode(&patch)?),
         )
         .await
     }
@@ -493,6 +569,17 @@ mod tests {
             plural: String::new(),
             object: Value::Null,
         }
+    }
+
+    #[test]
+    fn merge_patch_removes_dropped_fields() {
+        let from = serde_json::json!({"data": {"a": "1", "b": "2"}, "metadata": {"name": "x"}});
+        let to = serde_json::json!({"data": {"a": "1", "c": "3"}, "metadata": {"name": "x"}});
+        assert_eq!(
+            merge_patch(&from, &to),
+            serde_json::json!({"data": {"b": null, "c": "3"}})
+        );
+        assert_eq!(merge_patch(&Value::Null, &to), to);
     }
 
     #[test]
