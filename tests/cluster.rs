@@ -8,10 +8,13 @@
 //! a bare apiserver and on a full cluster. Release history is read back through the storage
 //! layer, objects through the cluster client.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use common::decode_release;
 use serde_json::Value;
 use whelm::kube::client::Cluster;
 use whelm::settings::KubeSettings;
@@ -195,19 +198,6 @@ impl Drop for Ns {
     }
 }
 
-/// Decodes a release Secret as Helm stores it: base64 (wire) of base64 of gzip of JSON.
-fn decode_release(secret: &Value) -> Value {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let outer = b64
-        .decode(secret["data"]["release"].as_str().unwrap())
-        .unwrap();
-    let gz = b64.decode(outer).unwrap();
-    let mut json = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json).unwrap();
-    serde_json::from_str(&json).unwrap()
-}
-
 fn data(cm: &Value, key: &str) -> String {
     cm["data"][key].as_str().unwrap_or("").to_string()
 }
@@ -299,9 +289,19 @@ fn install_upgrade_rollback_uninstall() {
     );
 
     // A server dry run validates on the server and changes nothing.
-    let out = ns.ok(&["upgrade", "life", chart, "--dry-run=server", "--set", "message=dry"]);
+    let out = ns.ok(&[
+        "upgrade",
+        "life",
+        chart,
+        "--dry-run=server",
+        "--set",
+        "message=dry",
+    ]);
     assert!(out.contains("MANIFEST:"), "{out}");
-    assert_eq!(data(&ns.configmap("life-config").unwrap(), "message"), "bye");
+    assert_eq!(
+        data(&ns.configmap("life-config").unwrap(), "message"),
+        "bye"
+    );
     assert_eq!(ns.history("life").len(), 3);
 
     let out = ns.ok(&["rollback", "life", "2"]);

@@ -4,12 +4,14 @@
 //! InstallOrder, uninstall order), deletes and their propagation policy, ownership metadata,
 //! and the release Secrets Helm would read.
 
+mod common;
 #[path = "support/fake_apiserver.rs"]
 mod fake_apiserver;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::decode_release;
 use fake_apiserver::{Behaviour, FakeApiServer, Recorded};
 use serde_json::Value;
 
@@ -88,18 +90,6 @@ impl Env {
         ))?;
         Some(decode_release(&s))
     }
-}
-
-fn decode_release(secret: &Value) -> Value {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let outer = b64
-        .decode(secret["data"]["release"].as_str().unwrap())
-        .unwrap();
-    let gz = b64.decode(outer).unwrap();
-    let mut json = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json).unwrap();
-    serde_json::from_str(&json).unwrap()
 }
 
 fn line(r: &Recorded) -> String {

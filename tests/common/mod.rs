@@ -65,3 +65,18 @@ pub fn write_hostile_package(dir: &Path, extra: &str) {
     std::fs::write(dir.join("plugin.yaml"), hostile_manifest(extra)).unwrap();
     std::fs::write(dir.join("hostile.wasm"), hostile_wasm()).unwrap();
 }
+
+/// Decodes a release Secret as Helm stores it: base64 (the wire's `data`) of base64 of gzip of
+/// the release JSON.
+pub fn decode_release(secret: &serde_json::Value) -> serde_json::Value {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let outer = b64
+        .decode(secret["data"]["release"].as_str().expect("data.release"))
+        .expect("base64 on the wire");
+    let gz = b64.decode(outer).expect("base64 of the release");
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json)
+        .expect("gzip");
+    serde_json::from_str(&json).expect("release JSON")
+}

@@ -54,6 +54,24 @@ async fn current_release(cfg: &Configuration, name: &str) -> Result<Release, Str
     }
 }
 
+/// Repairs what an interrupted command left (see `storage::lock`); a live operation on the
+/// release is an error naming who holds it until when. Returns what was repaired, for the user.
+async fn recover(cfg: &Configuration, name: &str) -> Result<lock::Recovery, String> {
+    let recovery = lock::recover(&cfg.storage, name)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some((revision, status, holder)) = recovery.locked.clone() {
+        return Err(StorageError::Locked {
+            name: name.to_string(),
+            revision,
+            status,
+            holder,
+        }
+        .to_string());
+    }
+    Ok(recovery)
+}
+
 /// Helm 4's `--server-side auto`: keep the method the current revision used.
 fn use_ssa(s: ServerSide, current: &Release) -> bool {
     match s {
@@ -106,18 +124,7 @@ pub async fn run(
             return install::run(host, cfg, &i).await;
         }
     }
-    let recovery = lock::recover(&cfg.storage, &o.name)
-        .await
-        .map_err(|e| e.to_string())?;
-    if let Some((revision, status, holder)) = recovery.locked {
-        return Err(StorageError::Locked {
-            name: o.name.clone(),
-            revision,
-            status,
-            holder,
-        }
-        .to_string());
-    }
+    let recovery = recover(cfg, &o.name).await?;
     let current = current_release(cfg, &o.name).await?;
     let last_version = cfg
         .storage
@@ -344,18 +351,7 @@ async fn perform(
 /// Runs `rollback`: the target revision's chart, values, manifest and hooks become a new
 /// revision.
 pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Outcome, String> {
-    let recovery = lock::recover(&cfg.storage, &o.name)
-        .await
-        .map_err(|e| e.to_string())?;
-    if let Some((revision, status, holder)) = recovery.locked {
-        return Err(StorageError::Locked {
-            name: o.name.clone(),
-            revision,
-            status,
-            holder,
-        }
-        .to_string());
-    }
+    let recovery = recover(cfg, &o.name).await?;
     let last = cfg.storage.last(&o.name).await.map_err(|e| match e {
         StorageError::NoRevision(_) | StorageError::NotFound => "release: not found".to_string(),
         e => e.to_string(),

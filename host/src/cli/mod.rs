@@ -337,24 +337,8 @@ pub struct LintArgs {
     /// Kubernetes version used for capabilities and deprecation checks
     #[arg(long = "kube-version")]
     pub kube_version: Option<String>,
-    /// Specify values in a YAML file (can specify multiple)
-    #[arg(short = 'f', long = "values", value_delimiter = ',')]
-    pub values: Vec<String>,
-    /// Set values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)
-    #[arg(long = "set")]
-    pub set: Vec<String>,
-    /// Set STRING values on the command line
-    #[arg(long = "set-string")]
-    pub set_string: Vec<String>,
-    /// Set values from respective files specified via the command line
-    #[arg(long = "set-file")]
-    pub set_file: Vec<String>,
-    /// Set JSON values on the command line
-    #[arg(long = "set-json")]
-    pub set_json: Vec<String>,
-    /// Set a literal STRING value on the command line
-    #[arg(long = "set-literal")]
-    pub set_literal: Vec<String>,
+    #[command(flatten)]
+    pub values: release::ValuesArgs,
 }
 
 /// `helm template`'s flags.
@@ -363,24 +347,8 @@ pub struct TemplateArgs {
     /// [NAME] [CHART]
     #[arg(value_name = "NAME_OR_CHART", num_args = 1..)]
     pub args: Vec<String>,
-    /// Specify values in a YAML file (can specify multiple)
-    #[arg(short = 'f', long = "values", value_delimiter = ',')]
-    pub values: Vec<String>,
-    /// Set values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)
-    #[arg(long = "set")]
-    pub set: Vec<String>,
-    /// Set STRING values on the command line
-    #[arg(long = "set-string")]
-    pub set_string: Vec<String>,
-    /// Set values from respective files specified via the command line
-    #[arg(long = "set-file")]
-    pub set_file: Vec<String>,
-    /// Set JSON values on the command line
-    #[arg(long = "set-json")]
-    pub set_json: Vec<String>,
-    /// Set a literal STRING value on the command line
-    #[arg(long = "set-literal")]
-    pub set_literal: Vec<String>,
+    #[command(flatten)]
+    pub values: release::ValuesArgs,
     /// Kubernetes version used for Capabilities.KubeVersion
     #[arg(long = "kube-version")]
     pub kube_version: Option<String>,
@@ -692,14 +660,7 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
         Command::Template(t) => {
             let opts = action::template::TemplateOptions {
                 args: t.args,
-                values: crate::values::Options {
-                    value_files: t.values,
-                    values: t.set,
-                    string_values: t.set_string,
-                    file_values: t.set_file,
-                    json_values: t.set_json,
-                    literal_values: t.set_literal,
-                },
+                values: t.values.options(),
                 namespace: settings.kube.namespace.clone(),
                 kube_version: t.kube_version,
                 api_versions: t.api_versions,
@@ -735,14 +696,7 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
         Command::Lint(l) => {
             let opts = action::lint::LintOptions {
                 paths: l.paths,
-                values: crate::values::Options {
-                    value_files: l.values,
-                    values: l.set,
-                    string_values: l.set_string,
-                    file_values: l.set_file,
-                    json_values: l.set_json,
-                    literal_values: l.set_literal,
-                },
+                values: l.values.options(),
                 namespace: settings.kube.namespace.clone(),
                 kube_version: l.kube_version,
                 strict: l.strict,
