@@ -581,3 +581,42 @@ fn interop_with_helm() {
     ns.ok(&["uninstall", "other"]);
     assert!(ns.history("other").is_empty());
 }
+
+#[test]
+fn lookup_and_upgrade_install() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::new(kc, "lookup");
+    let lookup = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/charts/lookup");
+    let lookup = lookup.to_str().unwrap();
+    // `upgrade --install` of a release that does not exist installs it.
+    let out = ns.ok(&["upgrade", "--install", "lk", lookup, "--create-namespace"]);
+    assert!(
+        out.starts_with("Release \"lk\" does not exist. Installing it now.\n"),
+        "{out}"
+    );
+    assert_eq!(data(&ns.configmap("lk-copy").unwrap(), "copied"), "absent");
+    let seed = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "seed"}, "data": {"value": "live"}});
+    let path = format!("/api/v1/namespaces/{}/configmaps", ns.name);
+    ns.block(async {
+        ns.cluster()
+            .await
+            .call(
+                http::Method::POST,
+                &path,
+                Some("application/json"),
+                Some(seed.to_string().into_bytes()),
+            )
+            .await
+            .unwrap()
+    });
+    let out = ns.ok(&["upgrade", "--install", "lk", lookup]);
+    assert!(
+        out.starts_with("Release \"lk\" has been upgraded."),
+        "{out}"
+    );
+    let copy = ns.configmap("lk-copy").unwrap();
+    assert_eq!(data(&copy, "copied"), "live", "lookup read the live object");
+    // The namespace holds at least the seed, the copy and kube-root-ca.crt (on a full cluster).
+    assert!(data(&copy, "listed").parse::<usize>().unwrap() >= 2);
+}

@@ -746,8 +746,25 @@ pub fn execute(cli: Cli) -> Result<String, Failure> {
     }
 }
 
+/// Helm treats a variable set to the empty string as unset (`KUBECONFIG=` means the default
+/// kubeconfig); clap would take it as an empty value. Forget such variables before parsing.
+fn forget_empty_env() {
+    let empty: Vec<std::ffi::OsString> = std::env::vars_os()
+        .filter(|(k, v)| {
+            let k = k.to_string_lossy();
+            v.is_empty() && (k == "KUBECONFIG" || k.starts_with("HELM_"))
+        })
+        .map(|(k, _)| k)
+        .collect();
+    for k in empty {
+        // SAFETY: called first thing in `main`, before any other thread exists.
+        unsafe { std::env::remove_var(k) };
+    }
+}
+
 /// The process entry point: parse, run, print; returns the exit code.
 pub fn main() -> i32 {
+    forget_empty_env();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -395,7 +395,12 @@ pub fn execute(cmd: ReleaseCommand, settings: &Settings) -> Result<String, Failu
                     .await
                     .map_err(failed("UPGRADE FAILED"))?;
                 let mut out = String::new();
-                if outcome.release.version > 1 || !a.install {
+                if a.install && outcome.release.version == 1 {
+                    out.push_str(&format!(
+                        "Release {:?} does not exist. Installing it now.\n",
+                        a.name
+                    ));
+                } else {
                     out.push_str(&format!(
                         "Release {:?} has been upgraded. Happy Helming!\n",
                         a.name
