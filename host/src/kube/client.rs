@@ -340,3 +340,153 @@ pub fn query_escape(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KUBECONFIG: &str = "apiVersion: v1
+kind: Config
+clusters:
+- name: a
+  cluster: {server: 'https://a.example:6443'}
+- name: b
+  cluster: {server: 'https://b.example:6443'}
+users:
+- name: u
+  user: {token: from-file}
+contexts:
+- name: ca
+  context: {cluster: a, user: u, namespace: team-a}
+- name: cb
+  context: {cluster: b, user: u}
+current-context: ca
+";
+
+    fn settings(dir: &Path) -> KubeSettings {
+        let path = dir.join("config");
+        std::fs::write(&path, KUBECONFIG).unwrap();
+        KubeSettings {
+            kubeconfig: Some(path),
+            burst_limit: 100,
+            ..Default::default()
+        }
+    }
+
+    fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn kubeconfig_context_and_namespace() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(dir.path());
+        let c = block(config(&s)).unwrap();
+        assert_eq!(c.cluster_url.to_string(), "https://a.example:6443/");
+        assert_eq!(c.default_namespace, "team-a", "the context's namespace");
+        let s = KubeSettings {
+            context: Some("cb".into()),
+            namespace: Some("ns".into()),
+            ..s
+        };
+        let c = block(config(&s)).unwrap();
+        assert_eq!(c.cluster_url.to_string(), "https://b.example:6443/");
+        assert_eq!(c.default_namespace, "ns", "-n wins");
+        let s = KubeSettings {
+            context: Some("nope".into()),
+            ..s
+        };
+        assert!(block(config(&s)).unwrap_err().contains("nope"));
+    }
+
+    #[test]
+    fn global_flags_override_the_kubeconfig() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(
+            &ca,
+            "-----BEGIN CERTIFICATE-----\nAAEC\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let s = KubeSettings {
+            apiserver: Some("https://override:8443".into()),
+            token: Some("flag-token".into()),
+            as_user: Some("alice".into()),
+            as_groups: vec!["dev".into(), "ops".into()],
+            ca_file: Some(ca.clone()),
+            tls_server_name: Some("kubernetes".into()),
+            ..settings(dir.path())
+        };
+        let c = block(config(&s)).unwrap();
+        assert_eq!(c.cluster_url.to_string(), "https://override:8443/");
+        use secrecy::ExposeSecret;
+        assert_eq!(
+            c.auth_info
+                .token
+                .as_ref()
+                .map(|t| t.expose_secret().to_string()),
+            Some("flag-token".into())
+        );
+        assert_eq!(c.auth_info.impersonate.as_deref(), Some("alice"));
+        assert_eq!(
+            c.auth_info.impersonate_groups,
+            Some(vec!["dev".to_string(), "ops".to_string()])
+        );
+        assert_eq!(c.root_cert, Some(vec![vec![0u8, 1, 2]]));
+        assert_eq!(c.tls_server_name.as_deref(), Some("kubernetes"));
+        assert!(!c.accept_invalid_certs);
+        let s = KubeSettings {
+            insecure_skip_tls_verify: true,
+            ..s
+        };
+        let c = block(config(&s)).unwrap();
+        assert!(c.accept_invalid_certs);
+        assert_eq!(c.root_cert, None);
+        std::fs::write(&ca, "not pem").unwrap();
+        let s = KubeSettings {
+            insecure_skip_tls_verify: false,
+            ..s
+        };
+        assert!(
+            block(config(&s))
+                .unwrap_err()
+                .contains("no PEM certificate")
+        );
+    }
+
+    #[test]
+    fn no_kubeconfig_is_a_clear_error() {
+        let s = KubeSettings {
+            kubeconfig: Some("/nonexistent/kubeconfig".into()),
+            ..Default::default()
+        };
+        let e = block(config(&s)).unwrap_err();
+        assert!(e.contains("no kubeconfig found"), "{e}");
+        assert!(e.contains("/nonexistent/kubeconfig"), "{e}");
+    }
+
+    #[test]
+    fn throttle_spaces_requests_beyond_the_burst() {
+        let t = Throttle {
+            qps: 50.0,
+            burst: 2.0,
+            state: Mutex::new((2.0, Instant::now())),
+        };
+        let start = Instant::now();
+        block(async {
+            for _ in 0..4 {
+                t.wait().await;
+            }
+        });
+        // Two from the burst, then two at 50/s: at least ~40 ms.
+        assert!(
+            start.elapsed() >= Duration::from_millis(35),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+}
