@@ -255,6 +255,9 @@ fn install_upgrade_rollback_uninstall() {
         chart,
         "--set",
         "message=bye,extra.enabled=true",
+        "--wait",
+        "--timeout",
+        "2m",
     ]);
     assert_eq!(
         data(&ns.configmap("life-config").unwrap(), "message"),
@@ -278,6 +281,10 @@ fn install_upgrade_rollback_uninstall() {
         "--reuse-values",
         "--set",
         "extra.enabled=false",
+        // Helm 3's checks: the Deployment (0 replicas) is judged by its new ReplicaSet.
+        "--wait=legacy",
+        "--timeout",
+        "2m",
     ]);
     assert!(
         ns.configmap("life-extra").is_none(),

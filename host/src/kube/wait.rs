@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 
-use super::client::{ApiError, Cluster};
+use serde_json::Value;
+
+use super::client::{ApiError, Cluster, query_escape};
 use super::ready::{self, Assessment, Progress, Status, WaitStrategy};
 use super::resource::Resource;
 
@@ -44,24 +46,94 @@ fn poll_interval() -> Duration {
 /// Where progress lines go.
 pub type Reporter<'a> = &'a mut (dyn FnMut(&str) + Send);
 
+/// An object as polled, with the objects its readiness depends on.
+struct Polled {
+    live: Option<Value>,
+    pods: Vec<Value>,
+    replica_sets: Vec<Value>,
+}
+
+/// `matchLabels` of `spec.selector` as a label selector query (`matchExpressions` are left
+/// out, which can only widen the set).
+fn selector_query(obj: &Value) -> Option<String> {
+    let labels = obj.pointer("/spec/selector/matchLabels")?.as_object()?;
+    if labels.is_empty() {
+        return None;
+    }
+    let sel = labels
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(",");
+    Some(query_escape(&sel))
+}
+
+async fn list(cluster: &Cluster, path: String) -> Result<Vec<Value>, ApiError> {
+    Ok(cluster.get(&path).await?["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default())
+}
+
+/// Reads `r` and, when `related` says its kind needs them, the Pods or ReplicaSets its
+/// selector picks: legacy Deployments are judged by their new ReplicaSet, legacy ReplicaSets
+/// by their Pods, watcher ReplicaSets/StatefulSets fail when a Pod failed.
+async fn fetch(cluster: &Cluster, r: &Resource, related: bool) -> Result<Polled, ApiError> {
+    let live = cluster.get_live(r).await?;
+    let mut p = Polled {
+        live,
+        pods: Vec::new(),
+        replica_sets: Vec::new(),
+    };
+    let Some(obj) = p.live.as_ref() else {
+        return Ok(p);
+    };
+    if !related || r.namespace.is_empty() {
+        return Ok(p);
+    }
+    let Some(sel) = selector_query(obj) else {
+        return Ok(p);
+    };
+    let ns = &r.namespace;
+    match r.kind.as_str() {
+        "Deployment" => {
+            p.replica_sets = list(
+                cluster,
+                format!("/apis/apps/v1/namespaces/{ns}/replicasets?labelSelector={sel}"),
+            )
+            .await?
+        }
+        "ReplicaSet" | "StatefulSet" | "ReplicationController" => {
+            p.pods = list(
+                cluster,
+                format!("/api/v1/namespaces/{ns}/pods?labelSelector={sel}"),
+            )
+            .await?
+        }
+        _ => {}
+    }
+    Ok(p)
+}
+
 async fn poll<F>(
     cluster: &Cluster,
     items: &[Resource],
     o: &WaitOptions,
     report: Reporter<'_>,
+    related: bool,
     judge: F,
 ) -> Result<(), String>
 where
-    F: Fn(Option<&serde_json::Value>) -> Assessment,
+    F: Fn(&Polled) -> Assessment,
 {
     let start = Instant::now();
     let mut last_line = String::new();
     loop {
-        let lives = join_all(items.iter().map(|r| cluster.get_live(r))).await;
+        let polled = join_all(items.iter().map(|r| fetch(cluster, r, related))).await;
         let mut progress = Progress::new();
-        for (r, live) in items.iter().zip(lives) {
-            let live = live.map_err(|e: ApiError| e.to_string())?;
-            progress.record(&r.kind, &r.name, judge(live.as_ref()));
+        for (r, p) in items.iter().zip(polled) {
+            let p = p.map_err(|e: ApiError| e.to_string())?;
+            progress.record(&r.kind, &r.name, judge(&p));
         }
         if progress.all_current() {
             return Ok(());
@@ -104,8 +176,16 @@ pub async fn wait_ready(
     if o.strategy == WaitStrategy::HookOnly || items.is_empty() {
         return Ok(());
     }
-    poll(cluster, items, o, report, |live| match live {
-        Some(obj) => ready::is_ready(obj, o.strategy, o.wait_for_jobs),
+    poll(cluster, items, o, report, true, |p| match &p.live {
+        Some(obj) => ready::is_ready_with(
+            obj,
+            o.strategy,
+            o.wait_for_jobs,
+            &ready::Related {
+                pods: &p.pods,
+                replica_sets: &p.replica_sets,
+            },
+        ),
         None => Assessment::not_found(),
     })
     .await
@@ -118,7 +198,7 @@ pub async fn wait_hooks(
     o: &WaitOptions,
     report: Reporter<'_>,
 ) -> Result<(), String> {
-    poll(cluster, items, o, report, |live| match live {
+    poll(cluster, items, o, report, false, |p| match &p.live {
         Some(obj) => ready::hook_ready(obj, o.strategy),
         // A hook that deleted itself (or was collected) is done.
         None if o.strategy == WaitStrategy::Legacy => Assessment::current("deleted"),
@@ -134,7 +214,7 @@ pub async fn wait_deleted(
     o: &WaitOptions,
     report: Reporter<'_>,
 ) -> Result<(), String> {
-    poll(cluster, items, o, report, |live| match live {
+    poll(cluster, items, o, report, false, |p| match &p.live {
         Some(_) => Assessment::new(Status::Terminating, "being deleted"),
         None => Assessment::current("deleted"),
     })
