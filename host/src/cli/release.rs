@@ -423,7 +423,7 @@ pub fn execute(cmd: ReleaseCommand, settings: &Settings) -> Result<String, Failu
                 let mut cfg = Configuration::new(settings, false).await.map_err(Failure)?;
                 action::upgrade::rollback(&mut cfg, &o)
                     .await
-                    .map_err(failed("ROLLBACK FAILED"))?;
+                    .map_err(Failure)?;
                 Ok("Rollback was a success! Happy Helming!\n".into())
             }
             ReleaseCommand::Test(a) => {
