@@ -660,3 +660,40 @@ fn server_side_false_creates_and_merge_patches() {
         "x"
     );
 }
+
+#[test]
+fn release_labels_merge_on_upgrade() {
+    let env = Env::new();
+    let c = chart("lifecycle");
+    env.ok(&[
+        "install",
+        "r",
+        &c,
+        "--set",
+        "hooks.enabled=false",
+        "--labels",
+        "team=a,tier=web",
+    ]);
+    env.ok(&["upgrade", "r", &c, "--labels", "tier=null,env=prod"]);
+    let s = env
+        .api
+        .object(&format!("{SECRETS}/sh.helm.release.v1.r.v2"))
+        .unwrap();
+    let labels = &s["metadata"]["labels"];
+    assert_eq!(labels["team"], "a", "kept from the previous revision");
+    assert_eq!(labels["env"], "prod");
+    assert!(labels["tier"].is_null(), "`tier=null` unsets it: {labels}");
+    assert!(
+        labels
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| !k.starts_with("whelm.sh/")),
+        "no lock labels once deployed: {labels}"
+    );
+    let err = env.err(&["install", "x", &c, "--labels", "owner=me"]);
+    assert!(
+        err.contains("user supplied labels contains system reserved label name"),
+        "{err}"
+    );
+}

@@ -150,6 +150,17 @@ pub async fn run(
     let rendered = deploy::render(host, cfg, &t, d).await?;
     let ssa = use_ssa(d.server_side, &current);
     let mut release = deploy::new_release(&rendered, d, last_version + 1, ssa);
+    // Helm 4: the previous revision's custom labels, merged with `--labels` (`key=null` unsets).
+    let mut labels = crate::storage::custom_labels(&current.labels);
+    for (k, v) in &d.labels {
+        if v == "null" {
+            labels.remove(k);
+        } else {
+            labels.insert(k.clone(), v.clone());
+        }
+    }
+    labels.retain(|k, _| !k.starts_with("whelm.sh/"));
+    release.labels = labels;
     if let (Some(info), Some(old)) = (release.info.as_mut(), current.info.as_ref()) {
         info.first_deployed = old.first_deployed.clone();
     }
