@@ -114,7 +114,8 @@ impl Configuration {
     }
 
     /// The store, for settings such as `--history-max` (before any operation shares it).
-    pub fn storage_mut(&mut self) -> &mut Storage {
-        Arc::get_mut(&mut self.storage).expect("the store is not shared outside a command")
+    pub fn storage_mut(&mut self) -> Result<&mut Storage, String> {
+        Arc::get_mut(&mut self.storage)
+            .ok_or_else(|| "the release store is still in use by a lock renewer".to_string())
     }
 }

@@ -170,7 +170,7 @@ pub async fn run(
     if d.create_namespace {
         deploy::create_namespace(cfg).await?;
     }
-    cfg.storage_mut().max_history = d.history_max;
+    cfg.storage_mut()?.max_history = d.history_max;
     let owner = lock::new_owner_id();
     let held = lock::begin(
         &cfg.storage,

@@ -143,7 +143,12 @@ pub async fn run(cfg: &mut Configuration, o: &UninstallOptions) -> Result<Uninst
         Err(e) => return Err(format!("uninstall: Release not loaded: {}: {e}", o.name)),
     };
     rels.sort_by_key(|r| r.version);
-    let mut rel = rels.last().cloned().expect("history is not empty");
+    let Some(mut rel) = rels.last().cloned() else {
+        return Err(format!(
+            "uninstall: Release not loaded: {}: release: not found",
+            o.name
+        ));
+    };
     if o.dry_run {
         return Ok(Uninstalled {
             release: Some(rel),

@@ -230,7 +230,7 @@ async fn change(
         release.set_status(Status::PendingUpgrade, "Dry run complete");
         return Ok(Outcome { release, messages });
     }
-    cfg.storage_mut().max_history = d.history_max;
+    cfg.storage_mut()?.max_history = d.history_max;
     let op = match kind {
         Change::Upgrade => Operation::Upgrade,
         Change::Rollback(_) => Operation::Rollback,
