@@ -170,13 +170,25 @@ impl<'a, 'b> Composer<'a, 'b> {
         if let Some(ev) = self.peeked.take() {
             return Ok(ev);
         }
-        self.parser.parse().map_err(|e| parser_fail(&e))
+        self.parse()
+    }
+    fn parse(&mut self) -> Result<libyaml_safer::Event, Fail> {
+        // libyaml-safer 0.3 panics ("TODO: What is expected here?") where
+        // libyaml accepts a tag ended by `,` in a flow collection (`[!a, b]`);
+        // turn any such panic into a parse error instead of aborting.
+        let parser = &mut self.parser;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse())) {
+            Ok(r) => r.map_err(|e| parser_fail(&e)),
+            Err(_) => Err(yaml_fail(
+                "while scanning a tag: did not find expected whitespace or line break",
+            )),
+        }
     }
     /// What the next event is: `Some(true)` a document start, `Some(false)`
     /// the stream end, `None` anything else.
     fn peek_doc(&mut self) -> Result<Option<bool>, Fail> {
         if self.peeked.is_none() {
-            let ev = self.parser.parse().map_err(|e| parser_fail(&e))?;
+            let ev = self.parse()?;
             self.peeked = Some(ev);
         }
         Ok(match self.peeked.as_ref().map(|e| &e.data) {

@@ -197,3 +197,16 @@ fn strict_loading_reports_every_key_set_twice() {
     );
     assert!(load_strict("a: 1\nb: {c: 1}\n").is_ok());
 }
+
+/// Found by fuzzing (fuzz/yaml_load): a tag ended by `,` inside a flow
+/// collection made libyaml-safer panic; it must be an error, not an abort.
+#[test]
+fn flow_tag_before_comma_does_not_panic() {
+    for text in [
+        "[!a, b]",
+        "{\"a\":[1,46?,51e-0,\"x\"!,\"b\":{}}",
+        "{k: !t,}",
+    ] {
+        let _ = super::load(text);
+    }
+}
