@@ -649,17 +649,35 @@ pub async fn check_existing(
     Ok(())
 }
 
-/// Whether a live object carries this release's ownership (deletion skips others' objects).
-pub async fn owned(cfg: &Configuration, r: &Resource, release: &str) -> bool {
-    match cfg.cluster() {
-        Ok(c) => match c.get_live(r).await {
-            Ok(Some(live)) => {
-                resource::ownership_error(r, &live, release, &cfg.namespace).is_none()
-            }
-            _ => false,
+/// Who owns the live counterpart of an object of the release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// Not on the cluster.
+    Absent,
+    /// Carries this release's ownership metadata: ours to delete.
+    Owned,
+    /// Exists but belongs to another release or to nobody.
+    Foreign,
+}
+
+/// One GET: whether the live object is this release's (deletion skips others' objects).
+pub async fn ownership(
+    cfg: &Configuration,
+    r: &Resource,
+    release: &str,
+) -> Result<Ownership, String> {
+    let live = cfg
+        .cluster()?
+        .get_live(r)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(match live {
+        None => Ownership::Absent,
+        Some(live) => match resource::ownership_error(r, &live, release, &cfg.namespace) {
+            None => Ownership::Owned,
+            Some(_) => Ownership::Foreign,
         },
-        Err(_) => false,
-    }
+    })
 }
 
 /// Creates the release namespace (`--create-namespace`); an existing one is fine.

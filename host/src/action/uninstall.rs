@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::config::Configuration;
-use super::deploy::{self, DeployOptions};
+use super::deploy::{self, DeployOptions, Ownership};
 use crate::kube::ready::WaitStrategy;
 use crate::kube::resource::{Propagation, Resource};
 use crate::kube::wait::{self, WaitOptions};
@@ -108,13 +108,6 @@ pub fn uninstall_order(items: &mut [Resource]) {
     });
 }
 
-fn keep_policy(r: &Resource) -> bool {
-    r.object
-        .pointer("/metadata/annotations/helm.sh~1resource-policy")
-        .and_then(|v| v.as_str())
-        == Some("keep")
-}
-
 fn deploy_options(o: &UninstallOptions) -> DeployOptions {
     DeployOptions {
         wait: o.wait,
@@ -184,22 +177,18 @@ pub async fn run(cfg: &mut Configuration, o: &UninstallOptions) -> Result<Uninst
     let mut kept = Vec::new();
     let mut doomed = Vec::new();
     for r in items {
-        if keep_policy(&r) {
+        if r.keeps() {
             kept.push(format!("[{}] {}", r.kind, r.name));
-        } else if deploy::owned(cfg, &r, &rel.name).await {
-            doomed.push(r);
-        } else if cfg
-            .cluster()?
-            .get_live(&r)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some()
-        {
-            eprintln!(
+            continue;
+        }
+        match deploy::ownership(cfg, &r, &rel.name).await? {
+            Ownership::Owned => doomed.push(r),
+            Ownership::Foreign => eprintln!(
                 "WARNING: not deleting {}: it exists but is not owned by release {:?}",
                 r.describe(),
                 rel.name
-            );
+            ),
+            Ownership::Absent => {}
         }
     }
     let errs = deploy::delete_all(cfg, &doomed, o.cascade).await;

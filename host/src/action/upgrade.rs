@@ -337,12 +337,11 @@ async fn perform(
     deploy::apply_over(cfg, target, current, apply).await?;
     let mut gone = Vec::new();
     for r in resource::removed(current, target) {
-        let keep = r
-            .object
-            .pointer("/metadata/annotations/helm.sh~1resource-policy")
-            .and_then(|v| v.as_str())
-            == Some("keep");
-        if !keep && deploy::owned(cfg, r, &release.name).await {
+        if r.keeps() {
+            continue;
+        }
+        // An object that cannot be read is left alone, as one owned by someone else.
+        if deploy::ownership(cfg, r, &release.name).await == Ok(deploy::Ownership::Owned) {
             gone.push(r.clone());
         }
     }

@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 use super::client::Cluster;
 use super::discovery::ServerInfo;
+use super::resource::rest_path;
 use crate::plugin::runtime::LookupFn;
 use crate::settings::KubeSettings;
 
@@ -32,21 +33,8 @@ pub fn lookup_path(
             "unable to get apiresource from unstructured: {group}/{version}, Kind={kind}"
         ));
     };
-    let mut path = if api_version.contains('/') {
-        format!("/apis/{api_version}")
-    } else {
-        format!("/api/{api_version}")
-    };
-    if r.namespaced && !namespace.is_empty() {
-        path.push_str(&format!("/namespaces/{namespace}"));
-    }
-    path.push('/');
-    path.push_str(&r.plural);
-    if !name.is_empty() {
-        path.push('/');
-        path.push_str(name);
-    }
-    Ok(path)
+    let namespace = if r.namespaced { namespace } else { "" };
+    Ok(rest_path(api_version, &r.plural, namespace, name))
 }
 
 /// A `lookup` answering from the cluster `settings` name, with kinds mapped by `info`.

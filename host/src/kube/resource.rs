@@ -16,6 +16,27 @@ use super::client::{ApiError, Cluster, query_escape};
 use super::discovery::{ResourceInfo, ServerInfo};
 use crate::render::assemble::split_manifests;
 
+/// The REST path of `plural` in `api_version` (core `v1` under `/api`, groups under `/apis`),
+/// in `namespace` when not empty, of the object `name` when not empty (else the collection).
+pub fn rest_path(api_version: &str, plural: &str, namespace: &str, name: &str) -> String {
+    let mut path = if api_version.contains('/') {
+        format!("/apis/{api_version}")
+    } else {
+        format!("/api/{api_version}")
+    };
+    if !namespace.is_empty() {
+        path.push_str("/namespaces/");
+        path.push_str(namespace);
+    }
+    path.push('/');
+    path.push_str(plural);
+    if !name.is_empty() {
+        path.push('/');
+        path.push_str(name);
+    }
+    path
+}
+
 /// Helm's ownership metadata.
 pub const RELEASE_NAME_ANNOTATION: &str = "meta.helm.sh/release-name";
 pub const RELEASE_NAMESPACE_ANNOTATION: &str = "meta.helm.sh/release-namespace";
@@ -72,22 +93,22 @@ impl Resource {
         )
     }
 
-    fn collection_path(&self) -> String {
-        let base = if self.api_version.contains('/') {
-            format!("/apis/{}", self.api_version)
-        } else {
-            format!("/api/{}", self.api_version)
-        };
-        if self.namespace.is_empty() {
-            format!("{base}/{}", self.plural)
-        } else {
-            format!("{base}/namespaces/{}/{}", self.namespace, self.plural)
-        }
+    /// The REST path of the object's collection.
+    pub fn collection_path(&self) -> String {
+        rest_path(&self.api_version, &self.plural, &self.namespace, "")
     }
 
     /// The object's REST path.
     pub fn path(&self) -> String {
-        format!("{}/{}", self.collection_path(), self.name)
+        rest_path(&self.api_version, &self.plural, &self.namespace, &self.name)
+    }
+
+    /// Annotated `helm.sh/resource-policy: keep`: never deleted by an upgrade or uninstall.
+    pub fn keeps(&self) -> bool {
+        self.object
+            .pointer("/metadata/annotations/helm.sh~1resource-policy")
+            .and_then(Value::as_str)
+            == Some("keep")
     }
 
     /// Adds Helm's ownership label and annotations.
