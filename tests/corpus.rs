@@ -5,6 +5,10 @@
 //! including cases not yet listed, comes from
 //! `python3 ../shared/corpus/tools/verify.py --renderer target/release/whelm`.
 
+mod common;
+
+use common::shell_words;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,35 +20,6 @@ fn corpus() -> PathBuf {
         root.display()
     );
     root
-}
-
-/// Splits cmd.txt like a shell would (the corpus uses only simple quoting).
-fn shell_words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut any = false;
-    for c in s.trim().chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => cur.push(c),
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                any = true;
-            }
-            None if c.is_whitespace() => {
-                if any || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            None => cur.push(c),
-        }
-    }
-    if any || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 /// Runs one case; returns why it fails, if it does.

@@ -12,6 +12,9 @@
 //! dropped from helm's stderr; and where helm's own output varied between
 //! runs (Go's random map order; the case has an `unordered` file) lines are
 //! compared as multisets.
+mod common;
+
+use common::shell_words;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -118,35 +121,6 @@ fn recorded_helm_cases_match() {
         cases.len(),
         failures.join("\n")
     );
-}
-
-/// Splits lint_cmd.txt like a shell would (the corpus uses simple quoting).
-fn shell_words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut any = false;
-    for c in s.trim().chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => cur.push(c),
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                any = true;
-            }
-            None if c.is_whitespace() => {
-                if any || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            None => cur.push(c),
-        }
-    }
-    if any || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 #[test]

@@ -80,3 +80,33 @@ pub fn decode_release(secret: &serde_json::Value) -> serde_json::Value {
         .expect("gzip");
     serde_json::from_str(&json).expect("release JSON")
 }
+
+/// Splits a corpus `cmd.txt` / `lint_cmd.txt` line like a shell would (the corpus uses only
+/// simple quoting).
+pub fn shell_words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in s.trim().chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                any = true;
+            }
+            None if c.is_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            None => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
