@@ -12,6 +12,7 @@
 //! dropped from helm's stderr; and where helm's own output varied between
 //! runs (Go's random map order; the case has an `unordered` file) lines are
 //! compared as multisets.
+
 mod common;
 
 use common::shell_words;
