@@ -697,3 +697,54 @@ fn release_labels_merge_on_upgrade() {
         "{err}"
     );
 }
+
+#[test]
+fn crds_of_disabled_subcharts_are_not_installed() {
+    const CRDS: &str = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    let crd_writes = |env: &Env| -> Vec<String> {
+        let mut v: Vec<String> = env
+            .writes()
+            .iter()
+            .filter(|r| r.path.starts_with(CRDS))
+            .map(line)
+            .collect();
+        v.sort();
+        v
+    };
+    // The subchart's condition is false by default: only the parent's CRD goes in, and
+    // discovery after it shows the new API to the templates.
+    let env = Env::new();
+    env.ok(&["install", "r", &chart("crds")]);
+    assert_eq!(
+        crd_writes(&env),
+        [format!("PATCH {CRDS}/widgets.whelm.test")]
+    );
+    let cm = env.api.object(&format!("{CM}/r-parent")).unwrap();
+    assert_eq!(cm["data"]["widgets"], "true");
+    assert!(env.api.object(&format!("{CM}/r-optional")).is_none());
+
+    // Enabled by --set, the subchart brings its CRD along.
+    let env = Env::new();
+    env.ok(&[
+        "install",
+        "r",
+        &chart("crds"),
+        "--set",
+        "optional.enabled=true",
+    ]);
+    assert_eq!(
+        crd_writes(&env),
+        [
+            format!("PATCH {CRDS}/gadgets.whelm.test"),
+            format!("PATCH {CRDS}/widgets.whelm.test")
+        ]
+    );
+    assert!(env.api.object(&format!("{CM}/r-optional")).is_some());
+
+    // --skip-crds: none, and the API is not there for the templates.
+    let env = Env::new();
+    env.ok(&["install", "r", &chart("crds"), "--skip-crds"]);
+    assert!(crd_writes(&env).is_empty());
+    let cm = env.api.object(&format!("{CM}/r-parent")).unwrap();
+    assert_eq!(cm["data"]["widgets"], "false");
+}

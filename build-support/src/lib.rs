@@ -49,6 +49,35 @@ fn nested_target_dir() -> PathBuf {
         .join("wasm-components")
 }
 
+/// Makes sure the toolchain has the wasm32-wasip2 standard library. rustup installs the
+/// targets of `rust-toolchain.toml` only when it installs the toolchain itself, so a machine
+/// whose `stable` came first lacks it: add it through rustup (once), as a fresh clone's first
+/// `cargo build` must work.
+fn ensure_wasm_target() {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let libdir = Command::new(&rustc)
+        .args(["--print", "target-libdir", "--target", "wasm32-wasip2"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    if libdir.as_deref().is_some_and(Path::exists) {
+        return;
+    }
+    let mut cmd = Command::new("rustup");
+    cmd.args(["target", "add", "wasm32-wasip2"]);
+    if let Some(t) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+        cmd.arg("--toolchain").arg(t);
+    }
+    println!("cargo:warning=installing the wasm32-wasip2 target with `rustup target add wasm32-wasip2`");
+    match cmd.status() {
+        Ok(s) if s.success() => {}
+        r => println!(
+            "cargo:warning=`rustup target add wasm32-wasip2` did not succeed ({r:?}); the component build will say what is missing"
+        ),
+    }
+}
+
 /// Builds `guests` for wasm32-wasip2 in release mode and returns each
 /// component's path, in the same order. `watch` lists extra paths whose change
 /// must rebuild (e.g. `wit/`, the SDK).
@@ -59,6 +88,7 @@ pub fn build_components(guests: &[Guest<'_>], watch: &[&Path]) -> Vec<PathBuf> {
     for w in watch {
         println!("cargo:rerun-if-changed={}", w.display());
     }
+    ensure_wasm_target();
     let target_dir = nested_target_dir();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);

@@ -11,7 +11,7 @@ use whelm_template::Value;
 use whelm_template::value::Map;
 
 use super::config::Configuration;
-use super::template::{self, Prepared, TemplateOptions};
+use super::template::{self, Prepared};
 use crate::chart::Chart;
 use crate::kube::ready::WaitStrategy;
 use crate::kube::resource::{self, ApplyOptions, BuildError, Propagation, Resource};
@@ -289,10 +289,9 @@ fn hook_record(h: &assemble::Hook) -> rel::Hook {
 pub async fn render(
     host: &PluginHost,
     cfg: &Configuration,
-    t: &TemplateOptions,
+    prepared: template::Prepared,
     o: &DeployOptions,
 ) -> Result<Rendered, String> {
-    let prepared = template::prepare(t, &crate::values::LocalFiles).map_err(|e| e.message)?;
     // `lookup` reads the cluster only when the command talks to it (not `--dry-run=client`).
     let lookup = if o.dry_run.interacts() {
         let info = cfg.server().await?.clone();

@@ -4,7 +4,7 @@
 
 use super::config::Configuration;
 use super::deploy::{self, DeployOptions, DryRun, ServerSide};
-use super::template::{TemplateOptions, validate_release_name};
+use super::template::{self, TemplateOptions, validate_release_name};
 use crate::kube::resource::ApplyOptions;
 use crate::plugin::PluginHost;
 use crate::render;
@@ -120,9 +120,12 @@ pub async fn run(
             ));
         }
     }
-    // CRDs first, so that discovery (and `.Capabilities`) sees them.
+    let mut t = template_options(o, &cfg.namespace, None);
+    let loaded = template::load(&t, &crate::values::LocalFiles).map_err(|e| e.message)?;
+    // CRDs first, so that discovery (and `.Capabilities`) sees them; only the
+    // CRDs of the charts left after conditions and tags, as Helm.
     if d.dry_run.interacts() && !d.skip_crds {
-        let chart = crate::chart::load(std::path::Path::new(&o.chart))?;
+        let chart = &loaded.chart;
         if d.dry_run.is_dry() {
             if !chart.crd_objects(chart.name()).is_empty() {
                 eprintln!(
@@ -130,12 +133,13 @@ pub async fn run(
                 );
             }
         } else {
-            deploy::install_crds(cfg, &chart).await?;
+            deploy::install_crds(cfg, chart).await?;
         }
     }
-    let caps = capabilities(cfg, d.dry_run).await?;
+    t.capabilities = capabilities(cfg, d.dry_run).await?;
     clock.mark("discovery");
-    let rendered = deploy::render(host, cfg, &template_options(o, &cfg.namespace, caps), d).await?;
+    let prepared = loaded.finish(&t).map_err(|e| e.message)?;
+    let rendered = deploy::render(host, cfg, prepared, d).await?;
     clock.mark("render");
     let ssa = d.server_side != ServerSide::False;
     let mut release = deploy::new_release(&rendered, d, 1, ssa);

@@ -127,11 +127,28 @@ pub fn validate_release_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A chart loaded with its user values, dependencies processed (conditions,
+/// tags, aliases): what Helm has before it installs `crds/` and asks the
+/// cluster for capabilities.
+pub struct Loaded {
+    pub chart: Chart,
+    /// The user-supplied values (`-f`, `--set`…), as stored in the release.
+    pub user_values: whelm_template::value::Map,
+    name: String,
+    namespace: String,
+    kube_version: Option<String>,
+}
+
 /// Loads, checks and prepares everything up to the renderer call.
 pub fn prepare(
     o: &TemplateOptions,
     files: &dyn values::ReadFile,
 ) -> Result<Prepared, TemplateError> {
+    load(o, files)?.finish(o)
+}
+
+/// Loads the chart and the user values and processes dependencies.
+pub fn load(o: &TemplateOptions, files: &dyn values::ReadFile) -> Result<Loaded, TemplateError> {
     let kube_version = match &o.kube_version {
         Some(k) if !k.is_empty() => Some(render::parse_kube_version(k)?),
         _ => None,
@@ -169,49 +186,70 @@ pub fn prepare(
         .map_err(|e| format!("release name check failed: release name {name:?}: {e}"))?;
     coalesce::process_dependencies(&mut chart, &user)
         .map_err(|e| format!("chart dependencies processing failed: {e}"))?;
-    let caps = match &o.capabilities {
-        Some(c) => c.clone(),
-        None => render::capabilities(kube_version.as_deref(), &o.api_versions),
-    };
-    let release = ReleaseOptions {
-        name: name.clone(),
-        namespace,
-        revision: o.revision.max(1),
-        is_install: !o.is_upgrade,
-        is_upgrade: o.is_upgrade,
-    };
-    let vals = coalesce::coalesce_values(&chart, &user)?;
-    if !o.skip_schema_validation {
-        values::schema::check_values(&chart, &vals)?;
-    }
-    let kube = caps.kube_version.clone();
-    if !chart.metadata.kube_version.is_empty()
-        && !chart::semver::is_compatible_range(&chart.metadata.kube_version, &kube)
-    {
-        return Err(format!(
-            "chart requires kubeVersion: {} which is incompatible with Kubernetes {kube}{DEBUG_HINT}",
-            chart.metadata.kube_version
-        )
-        .into());
-    }
-    let request = render::build_request(&chart, &vals, &release, caps)?;
-    Ok(Prepared {
+    Ok(Loaded {
         chart,
-        request,
         user_values: user,
-        release,
-        kube_version: kube,
-        assemble: assemble::Options {
-            include_crds: o.include_crds,
-            skip_tests: o.skip_tests,
-            disable_hooks: o.no_hooks,
-            show_only: o.show_only.clone(),
-            output_dir: o.output_dir.clone(),
-            use_release_name: o.use_release_name,
-            release_name: name,
-            debug: o.debug,
-        },
+        name,
+        namespace,
+        kube_version,
     })
+}
+
+impl Loaded {
+    /// Coalesces values against the capabilities in `o` (the cluster's, or
+    /// `--kube-version`/`--api-versions`), validates them and builds the request.
+    pub fn finish(self, o: &TemplateOptions) -> Result<Prepared, TemplateError> {
+        let Loaded {
+            chart,
+            user_values,
+            name,
+            namespace,
+            kube_version,
+        } = self;
+        let caps = match &o.capabilities {
+            Some(c) => c.clone(),
+            None => render::capabilities(kube_version.as_deref(), &o.api_versions),
+        };
+        let release = ReleaseOptions {
+            name: name.clone(),
+            namespace,
+            revision: o.revision.max(1),
+            is_install: !o.is_upgrade,
+            is_upgrade: o.is_upgrade,
+        };
+        let vals = coalesce::coalesce_values(&chart, &user_values)?;
+        if !o.skip_schema_validation {
+            values::schema::check_values(&chart, &vals)?;
+        }
+        let kube = caps.kube_version.clone();
+        if !chart.metadata.kube_version.is_empty()
+            && !chart::semver::is_compatible_range(&chart.metadata.kube_version, &kube)
+        {
+            return Err(format!(
+                "chart requires kubeVersion: {} which is incompatible with Kubernetes {kube}{DEBUG_HINT}",
+                chart.metadata.kube_version
+            )
+            .into());
+        }
+        let request = render::build_request(&chart, &vals, &release, caps)?;
+        Ok(Prepared {
+            chart,
+            request,
+            user_values,
+            release,
+            kube_version: kube,
+            assemble: assemble::Options {
+                include_crds: o.include_crds,
+                skip_tests: o.skip_tests,
+                disable_hooks: o.no_hooks,
+                show_only: o.show_only.clone(),
+                output_dir: o.output_dir.clone(),
+                use_release_name: o.use_release_name,
+                release_name: name,
+                debug: o.debug,
+            },
+        })
+    }
 }
 
 /// Joins rendered files into one stream for a post-renderer, each document

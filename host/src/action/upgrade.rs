@@ -5,7 +5,7 @@
 use super::config::Configuration;
 use super::deploy::{self, DeployOptions, DryRun, ServerSide};
 use super::install::{self, InstallOptions, Outcome};
-use super::template::TemplateOptions;
+use super::template::{self, TemplateOptions};
 use crate::kube::resource::{self, ApplyOptions, Resource};
 use crate::plugin::PluginHost;
 use crate::storage::StorageError;
@@ -147,7 +147,8 @@ pub async fn run(
         user_values: user_values(o, &current)?,
         ..Default::default()
     };
-    let rendered = deploy::render(host, cfg, &t, d).await?;
+    let prepared = template::prepare(&t, &crate::values::LocalFiles).map_err(|e| e.message)?;
+    let rendered = deploy::render(host, cfg, prepared, d).await?;
     let ssa = use_ssa(d.server_side, &current);
     let mut release = deploy::new_release(&rendered, d, last_version + 1, ssa);
     // Helm 4: the previous revision's custom labels, merged with `--labels` (`key=null` unsets).

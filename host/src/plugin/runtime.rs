@@ -115,6 +115,8 @@ struct MemoryLimitHit {
 
 struct Limiter {
     memory: u64,
+    /// The largest memory the plugin grew to (for `--debug`).
+    peak: usize,
 }
 
 impl ResourceLimiter for Limiter {
@@ -131,6 +133,7 @@ impl ResourceLimiter for Limiter {
             }
             .into());
         }
+        self.peak = self.peak.max(desired);
         Ok(true)
     }
     fn table_growing(
@@ -191,6 +194,11 @@ impl Runtime {
             .epoch_interruption(true)
             .max_wasm_stack(8 << 20)
             .async_stack_size(16 << 20);
+        // A developer's knob: `WHELM_WASM_PROFILER=perfmap` writes /tmp/perf-<pid>.map so that
+        // `perf record` names the functions of plugins' compiled code.
+        if std::env::var("WHELM_WASM_PROFILER").as_deref() == Ok("perfmap") {
+            cfg.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&cfg)?;
         let weak = engine.weak();
         std::thread::Builder::new()
@@ -293,6 +301,7 @@ impl Runtime {
             table: ResourceTable::new(),
             limiter: Limiter {
                 memory: p.limits.memory,
+                peak: 0,
             },
             plugin: p.name.clone(),
             log_left: p.limits.output,
@@ -351,6 +360,12 @@ impl Runtime {
             (None, Ok(Err(e))) => Err(classify(p, &io, e)),
         };
         if opts.verbose {
+            let fuel = p.limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+            eprintln!(
+                "[plugin {}] used {fuel} fuel, memory grew to {}",
+                p.name,
+                Bytes(store.data().limiter.peak as u64)
+            );
             let err = io.stderr.contents();
             if !err.is_empty() {
                 eprintln!(

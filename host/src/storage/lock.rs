@@ -135,6 +135,8 @@ pub struct Recovery {
     pub actions: Vec<String>,
     /// A live operation holds the release: (revision, status, who and until when).
     pub locked: Option<(i64, Status, String)>,
+    /// The newest revision in the history (0 when there is none).
+    pub newest: i64,
 }
 
 /// Repairs what an interrupted operation left in `name`'s history; see the module docs.
@@ -147,6 +149,7 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
     };
     let now = (storage.clock)();
     let newest = history.last().map(|r| r.version).unwrap_or(0);
+    out.newest = newest;
     for rel in history.iter().filter(|r| r.status().is_pending()) {
         let why = if rel.version != newest {
             format!("a later revision ({newest}) exists")
@@ -249,11 +252,8 @@ pub async fn begin(
             holder,
         });
     }
-    rel.version = match storage.last(&name).await {
-        Ok(last) => last.version + 1,
-        Err(StorageError::NoRevision(_)) => 1,
-        Err(e) => return Err(e),
-    };
+    // Recovery changes statuses, never revision numbers: its view of the history gives the next.
+    rel.version = recovery.newest + 1;
     let description = match op {
         Operation::Install => "Initial install underway",
         Operation::Upgrade => "Preparing upgrade",

@@ -28,21 +28,21 @@ fn release_value(text: &str) -> Result<Value, PluginError> {
     Ok(v)
 }
 
-/// Builds the template crate's input from the WIT request.
-pub fn build_input(req: &RenderRequest) -> Result<RenderInput, PluginError> {
+/// Builds the template crate's input from the WIT request, consuming it so that each file's
+/// bytes are moved (or copied and freed at once) rather than held twice.
+pub fn build_input(req: RenderRequest) -> Result<RenderInput, PluginError> {
     let mut charts = Vec::with_capacity(req.charts.len());
-    for c in &req.charts {
+    for c in req.charts {
         let templates = c
             .templates
-            .iter()
+            .into_iter()
             .map(|f| {
-                (
-                    f.path.clone(),
-                    String::from_utf8_lossy(&f.data).into_owned(),
-                )
+                let text = String::from_utf8(f.data)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (f.path, text)
             })
             .collect();
-        let files = Files::new(c.files.iter().map(|f| (f.path.clone(), f.data.clone())));
+        let files = Files::new(c.files.into_iter().map(|f| (f.path, f.data)));
         charts.push(ChartInput {
             path: c.path.clone(),
             metadata: parse_json(".Chart", &c.metadata, false)?,
@@ -64,13 +64,21 @@ pub fn build_input(req: &RenderRequest) -> Result<RenderInput, PluginError> {
 
 /// Renders a request (the component export calls this).
 pub fn render_request(req: RenderRequest) -> Result<Vec<Rendered>, PluginError> {
-    let input = build_input(&req)?;
+    let lint = req.lint;
+    let input = build_input(req)?;
     let mut engine = whelm_template::Engine::new();
     #[cfg(target_arch = "wasm32")]
     engine.set_lookup(Box::new(host_lookup));
-    engine.set_lint_mode(req.lint);
+    engine.set_lint_mode(lint);
     let out = render(&input, &mut engine).map_err(|e| PluginError::msg(e.helm_message()))?;
-    drop(input);
+    // In the sandbox the instance is thrown away after this call: freeing the parse trees
+    // and values one allocation at a time would only cost time (a tenth of a large chart's
+    // render). Natively (benches, tests) they are dropped as usual.
+    #[cfg(target_arch = "wasm32")]
+    {
+        std::mem::forget(engine);
+        std::mem::forget(input);
+    }
     Ok(out
         .into_iter()
         .map(|(path, content)| Rendered { path, content })
