@@ -748,3 +748,62 @@ fn crds_of_disabled_subcharts_are_not_installed() {
     let cm = env.api.object(&format!("{CM}/r-parent")).unwrap();
     assert_eq!(cm["data"]["widgets"], "false");
 }
+
+#[test]
+fn ownership_checks_skip_a_namespace_that_does_not_exist() {
+    let env = Env::new();
+    let objects = [
+        "/api/v1/namespaces/fresh/configmaps/r-config",
+        "/api/v1/namespaces/fresh/serviceaccounts/r-sa",
+        "/api/v1/namespaces/fresh/services/r-svc",
+        "/apis/apps/v1/namespaces/fresh/deployments/r-web",
+    ];
+    let gets = |env: &Env| -> Vec<String> {
+        env.api
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET")
+            .map(|r| r.path.clone())
+            .collect()
+    };
+    let args = |name: &'static str| {
+        [
+            "install",
+            name,
+            &chart("lifecycle"),
+            "-n",
+            "fresh",
+            "--create-namespace",
+            "--set",
+            "hooks.enabled=false",
+        ]
+        .map(String::from)
+    };
+    let a = args("r");
+    env.ok(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    // The namespace did not exist: one GET of it stands for the four objects'.
+    let seen = gets(&env);
+    assert!(
+        seen.contains(&"/api/v1/namespaces/fresh".to_string()),
+        "{seen:?}"
+    );
+    for o in objects {
+        assert!(!seen.contains(&o.to_string()), "{o} was read: {seen:?}");
+    }
+    for o in objects {
+        assert!(env.api.object(o).is_some(), "{o} applied");
+    }
+    // Now it exists: a second release finds its ConfigMap taken (put there by someone else),
+    // as it checks object by object.
+    env.api
+        .put_object(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "other-config", "namespace": "fresh"}, "data": {"a": "b"}}));
+    let b = args("other");
+    let err = env.err(&b.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        err.contains(
+            "ConfigMap \"other-config\" in namespace \"fresh\" exists and cannot be imported"
+        ),
+        "{err}"
+    );
+}

@@ -3,13 +3,28 @@
 
 mod common;
 
+use std::sync::{Arc, Mutex};
+
 use whelm::plugin::bindings::v0_1_0::renderer::exports::whelm::plugin::render::{
     Capabilities, Chart, RenderRequest,
 };
 use whelm::plugin::bindings::v0_1_0::types::File;
 use whelm::plugin::manifest::Role;
 use whelm::plugin::policy::Policy;
+use whelm::plugin::runtime::{CallOptions, ChartFilesFn};
 use whelm::plugin::{PluginError, PluginHost};
+
+/// The chart's files as the host serves them, recording which were read.
+fn files(reads: Arc<Mutex<Vec<String>>>) -> ChartFilesFn {
+    Arc::new(move |chart, path| {
+        reads.lock().unwrap().push(format!("{chart}:{path}"));
+        match (chart, path) {
+            (0, "conf/app.conf") => Some(b"k=v\n".to_vec()),
+            (0, "big/unused.bin") => Some(vec![0; 1 << 20]),
+            _ => None,
+        }
+    })
+}
 
 fn host() -> (PluginHost, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
@@ -38,7 +53,7 @@ fn request(template: &str, values: &str) -> RenderRequest {
                 file("c/templates/_h.tpl", r#"{{- define "c.name" -}}{{ .Chart.Name }}-{{ .Release.Name }}{{- end -}}"#),
                 file("c/templates/t.yaml", template),
             ],
-            files: vec![file("conf/app.conf", "k=v\n")],
+            files: vec!["conf/app.conf".into(), "big/unused.bin".into()],
             values: values.into(),
         }],
         release: r#"{"IsInstall":true,"IsUpgrade":false,"Name":"rel","Namespace":"ns","Revision":1,"Service":"Helm"}"#.into(),
@@ -53,17 +68,25 @@ fn request(template: &str, values: &str) -> RenderRequest {
 }
 
 fn render(template: &str, values: &str) -> Result<Vec<(String, String)>, PluginError> {
+    render_reading(template, values, Arc::default())
+}
+
+fn render_reading(
+    template: &str,
+    values: &str,
+    reads: Arc<Mutex<Vec<String>>>,
+) -> Result<Vec<(String, String)>, PluginError> {
     let (host, _tmp) = host();
     let p = host.prepare("gotemplate", Role::Renderer)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let out = rt.block_on(host.runtime().render(
-        &p,
-        &Default::default(),
-        &request(template, values),
-    ))?;
+    let opts = CallOptions {
+        chart_files: Some(files(reads)),
+        ..Default::default()
+    };
+    let out = rt.block_on(host.runtime().render(&p, &opts, &request(template, values)))?;
     Ok(out.into_iter().map(|r| (r.path, r.content)).collect())
 }
 
@@ -118,4 +141,19 @@ fn include_recursion_stops_at_helms_limit_not_the_stack() {
         "{}",
         &err[err.len().saturating_sub(300)..]
     );
+}
+
+#[test]
+fn chart_files_are_read_when_a_template_asks_and_once() {
+    // helm 4.3.1 prints the same for this chart: Get twice, Glob over a file, a missing one.
+    let reads = Arc::new(Mutex::new(Vec::new()));
+    let out = render_reading(
+        "a: {{ .Files.Get \"conf/app.conf\" | trim }}{{ .Files.Get \"conf/app.conf\" | trim }}\nb: {{ range $p, $_ := .Files.Glob \"conf/*\" }}{{ $p }}{{ end }}\nc: {{ .Files.Get \"nope\" | quote }}\n",
+        "{}",
+        reads.clone(),
+    )
+    .unwrap();
+    assert_eq!(out[0].1, "a: k=vk=v\nb: conf/app.conf\nc: \"\"\n");
+    // The unused megabyte never crossed into the sandbox; the used file crossed once.
+    assert_eq!(*reads.lock().unwrap(), ["0:conf/app.conf"]);
 }

@@ -29,6 +29,12 @@ fn median(n: usize, mut f: impl FnMut()) -> Duration {
     t[n / 2]
 }
 
+/// The chart's files as the host's `chart-files` import serves them, for the native renderer.
+fn native_files(p: &template::Prepared) -> whelm_plugin_gotemplate::ReadFile {
+    let serve = whelm::render::chart_files(&p.chart);
+    std::rc::Rc::new(move |chart, path| serve(chart, path))
+}
+
 fn to_guest(r: &host_wit::RenderRequest) -> guest_wit::RenderRequest {
     let file = |f: &whelm::plugin::bindings::v0_1_0::types::File| guest_wit::File {
         path: f.path.clone(),
@@ -42,7 +48,7 @@ fn to_guest(r: &host_wit::RenderRequest) -> guest_wit::RenderRequest {
                 path: c.path.clone(),
                 metadata: c.metadata.clone(),
                 templates: c.templates.iter().map(file).collect(),
-                files: c.files.iter().map(file).collect(),
+                files: c.files.clone(),
                 values: c.values.clone(),
             })
             .collect(),
@@ -79,8 +85,11 @@ fn main() {
     });
     let p = template::prepare(&opts, &LocalFiles).unwrap();
     let guest_req = to_guest(&p.request);
+    let read = native_files(&p);
     let native = median(11, || {
-        black_box(whelm_plugin_gotemplate::render_request(guest_req.clone()).unwrap());
+        black_box(
+            whelm_plugin_gotemplate::render_request(guest_req.clone(), read.clone()).unwrap(),
+        );
     });
     let tmp = tempfile::tempdir().unwrap();
     let host = PluginHost::new(
@@ -94,7 +103,10 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let call = CallOptions::default();
+    let call = CallOptions {
+        chart_files: Some(whelm::render::chart_files(&p.chart)),
+        ..Default::default()
+    };
     let sandboxed = median(11, || {
         black_box(
             rt.block_on(host.runtime().render(&renderer, &call, &p.request))
@@ -130,7 +142,9 @@ fn main() {
     );
     if std::env::args().any(|a| a == "--native-loop") {
         for _ in 0..20 {
-            black_box(whelm_plugin_gotemplate::render_request(guest_req.clone()).unwrap());
+            black_box(
+                whelm_plugin_gotemplate::render_request(guest_req.clone(), read.clone()).unwrap(),
+            );
         }
     }
 }

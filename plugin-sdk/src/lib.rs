@@ -99,6 +99,12 @@ pub mod renderer {
     ) -> Result<Option<String>, String> {
         self::whelm::plugin::cluster::lookup(api_version, kind, namespace, name)
     }
+
+    /// The bytes of file `path` of chart number `chart` of the request being rendered
+    /// (`render-request.charts` order), read from the host on demand.
+    pub fn read_chart_file(chart: u32, path: &str) -> Option<Vec<u8>> {
+        self::whelm::plugin::chart_files::read(chart, path)
+    }
 }
 
 /// The `value-source` world: a reference in, values or a secret out.

@@ -159,7 +159,7 @@ pub fn json_to_values(m: &serde_json::Map<String, Json>) -> Map {
 fn release_file(f: &crate::chart::File) -> rel::File {
     rel::File {
         name: f.name.clone(),
-        data: Some(f.data.clone()),
+        data: Some(f.data.to_vec()),
         ..Default::default()
     }
 }
@@ -305,6 +305,7 @@ pub async fn render(
     let call = CallOptions {
         verbose: o.debug,
         lookup,
+        ..Default::default()
     };
     let mut files = template::render_files(host, &prepared, &call)
         .await
@@ -627,11 +628,41 @@ pub async fn check_existing(
 ) -> Result<(), String> {
     let cluster = cfg.cluster()?;
     use futures::stream::{self, StreamExt};
+    // Nothing can exist in a namespace that does not: one GET of a namespace that holds two
+    // or more of the objects may spare their GETs (a fresh `--create-namespace` install).
+    // Anything but a 404 (e.g. no right to read namespaces) means: ask object by object.
+    let mut per_ns: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in items.iter().filter(|r| !r.namespace.is_empty()) {
+        *per_ns.entry(r.namespace.as_str()).or_default() += 1;
+    }
+    let candidates: Vec<&str> = per_ns
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(ns, _)| ns)
+        .collect();
+    let found: Vec<_> = stream::iter(
+        candidates
+            .iter()
+            .map(|ns| async move { cluster.get(&format!("/api/v1/namespaces/{ns}")).await }),
+    )
+    .buffered(resource::MAX_IN_FLIGHT)
+    .collect()
+    .await;
+    let absent: Vec<&str> = candidates
+        .iter()
+        .zip(found)
+        .filter(|(_, r)| matches!(r, Err(e) if e.is_not_found()))
+        .map(|(ns, _)| *ns)
+        .collect();
+    let items: Vec<&Resource> = items
+        .iter()
+        .filter(|r| !absent.contains(&r.namespace.as_str()))
+        .collect();
     let lives: Vec<_> = stream::iter(items.iter().map(|r| cluster.get_live(r)))
         .buffered(resource::MAX_IN_FLIGHT)
         .collect()
         .await;
-    for (r, live) in items.iter().zip(lives) {
+    for (r, live) in items.into_iter().zip(lives) {
         let live = live.map_err(|e| {
             format!(
                 "could not get information about the resource {}: {e}",

@@ -199,7 +199,7 @@ pub async fn run_post_renderer(
     let prepared = host.prepare(name, Role::PostRenderer)?;
     let opts = CallOptions {
         verbose,
-        lookup: None,
+        ..Default::default()
     };
     host.runtime()
         .post_render(&prepared, &opts, input, args)

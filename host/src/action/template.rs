@@ -335,9 +335,13 @@ pub async fn render_files(
     let renderer = host
         .prepare(RENDERER, Role::Renderer)
         .map_err(renderer_error)?;
+    let opts = CallOptions {
+        chart_files: Some(render::chart_files(&p.chart)),
+        ..opts.clone()
+    };
     let rendered = host
         .runtime()
-        .render(&renderer, opts, &p.request)
+        .render(&renderer, &opts, &p.request)
         .await
         .map_err(|e| {
             let msg = match e {
@@ -381,7 +385,7 @@ pub async fn run(host: &PluginHost, o: &TemplateOptions) -> Result<String, Templ
     let p = prepare(o, &values::LocalFiles)?;
     let opts = CallOptions {
         verbose: o.debug,
-        lookup: None,
+        ..Default::default()
     };
     let mut files = render_files(host, &p, &opts).await?;
     assemble::drop_notes(&mut files);

@@ -116,7 +116,7 @@ fn walk(dir: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(),
         let data = std::fs::read(&path).map_err(|e| format!("error reading {n}: {e}"))?;
         out.push(File {
             name: n,
-            data: strip_bom(data),
+            data: strip_bom(data).into(),
         });
     }
     Ok(())
@@ -184,7 +184,7 @@ pub fn archive_files(data: &[u8]) -> Result<Vec<File>, String> {
         }
         files.push(File {
             name: n,
-            data: strip_bom(buf),
+            data: strip_bom(buf).into(),
         });
     }
     if files.is_empty() {
@@ -281,7 +281,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, String> {
                 c.values = load_values(&String::from_utf8_lossy(&f.data))
                     .map_err(|e| format!("cannot load values.yaml: {e}"))?;
             }
-            "values.schema.json" => c.schema = Some(f.data),
+            "values.schema.json" => c.schema = Some(f.data.to_vec()),
             "requirements.yaml" => {
                 let md = metadata.get_or_insert_with(Metadata::default);
                 if md.api_version != "v1" {

@@ -25,7 +25,7 @@ use whelm_template::value::Map;
 #[derive(Clone, Debug, PartialEq)]
 pub struct File {
     pub name: String,
-    pub data: Vec<u8>,
+    pub data: std::sync::Arc<[u8]>,
 }
 
 /// A loaded chart (Helm's `chart.Chart`).

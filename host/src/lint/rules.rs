@@ -584,6 +584,7 @@ pub async fn templates(l: &mut Linter, host: &PluginHost, o: &Options) {
         let opts = CallOptions {
             verbose: o.debug,
             lookup: None,
+            chart_files: Some(render::chart_files(&chart)),
         };
         host.runtime()
             .render(&renderer, &opts, &request)

@@ -4,7 +4,7 @@
 
 pub mod v0_1_0 {
     //! `whelm:plugin@0.1.0`. The renderer world owns the shared interfaces
-    //! (`types`, `log`, `cluster`); the other worlds reuse them.
+    //! (`types`, `log`, `cluster`, `chart-files`); the other worlds reuse them.
 
     pub mod renderer {
         wasmtime::component::bindgen!({
@@ -50,5 +50,5 @@ pub mod v0_1_0 {
         });
     }
 
-    pub use renderer::whelm::plugin::{cluster, log, types};
+    pub use renderer::whelm::plugin::{chart_files, cluster, log, types};
 }

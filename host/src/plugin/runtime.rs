@@ -45,6 +45,7 @@ pub struct State {
     log_left: u64,
     verbose: bool,
     lookup: Option<LookupFn>,
+    chart_files: Option<ChartFilesFn>,
 }
 
 impl WasiView for State {
@@ -87,6 +88,12 @@ impl v1::log::Host for State {
         if self.verbose || matches!(level, Level::Warn | Level::Error) {
             eprintln!("[plugin {}] {tag}: {shown}", self.plugin);
         }
+    }
+}
+
+impl v1::chart_files::Host for State {
+    fn read(&mut self, chart: u32, path: String) -> Option<Vec<u8>> {
+        self.chart_files.as_ref().and_then(|f| f(chart, &path))
     }
 }
 
@@ -174,7 +181,12 @@ pub struct CallOptions {
     /// Show the plugin's debug/info logs and its stderr.
     pub verbose: bool,
     pub lookup: Option<LookupFn>,
+    /// Serves the renderer's `chart-files` reads (none: every read finds nothing).
+    pub chart_files: Option<ChartFilesFn>,
 }
+
+/// Reads file `path` of chart number `chart` of a render request.
+pub type ChartFilesFn = Arc<dyn Fn(u32, &str) -> Option<Vec<u8>> + Send + Sync>;
 
 /// A component (by digest) linked with a set of host interfaces.
 type PreparedKey = (String, Vec<HostImport>);
@@ -277,6 +289,8 @@ impl Runtime {
         let mut linker = Linker::new(&self.engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         v1::types::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)?;
+        // Not a capability: it serves only the files of the request being rendered.
+        v1::chart_files::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)?;
         for h in host {
             match h {
                 HostImport::Log => {
@@ -307,6 +321,7 @@ impl Runtime {
             log_left: p.limits.output,
             verbose: opts.verbose,
             lookup: opts.lookup.clone(),
+            chart_files: opts.chart_files.clone(),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);

@@ -468,7 +468,7 @@ mod tests {
     fn chart() -> Chart {
         crate::chart::load_files(vec![crate::chart::File {
             name: "Chart.yaml".into(),
-            data: b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec(),
+            data: b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec().into(),
         }])
         .unwrap()
     }
@@ -580,7 +580,7 @@ mod corpus_tests {
             .map(|t| {
                 (
                     format!("{}/{}", c.name(), t.name),
-                    String::from_utf8(t.data.clone()).unwrap(),
+                    String::from_utf8(t.data.to_vec()).unwrap(),
                 )
             })
             .collect();

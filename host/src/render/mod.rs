@@ -223,9 +223,35 @@ fn wit_files(files: &[crate::chart::File], prefix: &str) -> Vec<WitFile> {
         .iter()
         .map(|f| WitFile {
             path: format!("{prefix}{}", f.name),
-            data: f.data.clone(),
+            data: f.data.to_vec(),
         })
         .collect()
+}
+
+/// Serves the renderer's `chart-files` reads for a request built from `chart` by
+/// [`build_request`]: chart number `i` is the `i`-th of the same depth-first walk.
+pub fn chart_files(chart: &Chart) -> crate::plugin::runtime::ChartFilesFn {
+    type Files = Vec<(String, std::sync::Arc<[u8]>)>;
+    fn walk(c: &Chart, out: &mut Vec<Files>) {
+        out.push(
+            c.files
+                .iter()
+                .map(|f| (f.name.clone(), f.data.clone()))
+                .collect(),
+        );
+        for d in &c.dependencies {
+            walk(d, out);
+        }
+    }
+    let mut charts = Vec::new();
+    walk(chart, &mut charts);
+    std::sync::Arc::new(move |index, path| {
+        charts
+            .get(index as usize)?
+            .iter()
+            .find(|(name, _)| name == path)
+            .map(|(_, data)| data.to_vec())
+    })
 }
 
 /// Builds the render request for a processed chart tree (after
@@ -249,7 +275,7 @@ pub fn build_request(
             path: path.clone(),
             metadata: typed_json(&c.metadata_value(is_root))?,
             templates: wit_files(&c.templates, &format!("{path}/")),
-            files: wit_files(&c.files, ""),
+            files: c.files.iter().map(|f| f.name.clone()).collect(),
             values: typed_json(&Value::Map(vals.clone()))
                 .map_err(|e| format!("values of {path}: {e}"))?,
         });
@@ -352,12 +378,7 @@ mod tests {
                 .any(|t| t.path == "subchart/templates/service.yaml")
         );
         assert!(req.charts[1].metadata.contains(r#""IsRoot":false"#));
-        assert!(
-            req.charts[0]
-                .files
-                .iter()
-                .any(|f| f.path == "crds/crdA.yaml")
-        );
+        assert!(req.charts[0].files.iter().any(|f| f == "crds/crdA.yaml"));
         assert!(req.charts[1].values.contains(r#""SCAfloat":3.1,"#));
         assert!(req.charts[1].values.contains(r#""externalPort":80.0"#));
     }

@@ -63,7 +63,10 @@ pub fn to_go_json<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
 /// `body` column of its SQL table.
 pub fn encode(rel: &Release) -> Result<String, CodecError> {
     let json = to_json(rel);
-    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 5), Compression::best());
+    // Helm compresses at level 9. Level 6 is about 5% larger and takes half the time (kube-
+    // prometheus-stack: 2.7 MB of JSON, 300 vs 314 KB, 37 vs 20 ms with zlib-rs), and any
+    // level decodes the same: every write of a release pays this, twice per operation.
+    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 5), Compression::default());
     let object = || format!("{}.v{}", rel.name, rel.version);
     gz.write_all(&json).map_err(|source| CodecError::Encode {
         object: object(),
@@ -203,10 +206,9 @@ pub(crate) mod tests {
         let enc = encode(&rel).unwrap();
         let raw = STANDARD.decode(&enc).unwrap();
         assert_eq!(&raw[..3], &GZIP_MAGIC, "stored form is gzip");
-        assert_eq!(
-            raw[8], 2,
-            "gzip header says best compression, as Go writes it"
-        );
+        // XFL: 0 for the default level whelm writes (Go's BestCompression writes 2); readers
+        // ignore it.
+        assert_eq!(raw[8], 0, "gzip header's compression flags");
         assert_eq!(decode(&enc, "k").unwrap(), rel);
     }
 

@@ -46,8 +46,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::release::{Chart, Info, Release};
-use super::{Driver, Filter, Labels, StorageError, codec, custom_labels};
+use super::release::{Chart, Info, Release, Status};
+use super::{Driver, Filter, Head, Labels, StorageError, codec, custom_labels};
 
 /// Encoded releases longer than this are chunked (Kubernetes' limit is 1 MiB of data).
 pub const CHUNK_THRESHOLD: usize = 1_000_000;
@@ -379,6 +379,45 @@ impl Driver for KubeDriver {
         Ok(self.decode_all(items, None).await)
     }
 
+    async fn head(&self, key: &str) -> Result<Head, StorageError> {
+        let obj = self
+            .api
+            .get(self.kind, key)
+            .await
+            .map_err(|e| self.backend("get", e))?;
+        match head_of(&obj) {
+            Some(h) => Ok(h),
+            None => Ok(Head::of(&self.decode(&obj).await?)),
+        }
+    }
+
+    async fn heads(&self, labels: &Labels) -> Result<Vec<Head>, StorageError> {
+        for v in labels.values() {
+            validate_label_value(v)?;
+        }
+        let items = self
+            .api
+            .list(self.kind, labels)
+            .await
+            .map_err(|e| self.backend("query", e))?;
+        if items.is_empty() {
+            return Err(StorageError::NotFound);
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in &items {
+            match head_of(item) {
+                Some(h) => out.push(h),
+                // Labels that do not say: decode, and skip what does not decode (as `query`).
+                None => {
+                    if let Ok(rel) = self.decode(item).await {
+                        out.push(Head::of(&rel));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     async fn create(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
         let mut labels = rel.labels.clone();
         labels.insert("createdAt".into(), (self.clock)().to_string());
@@ -461,6 +500,17 @@ fn object_name(obj: &Value) -> String {
 
 fn label<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
     obj["metadata"]["labels"][key].as_str()
+}
+
+/// What an object's labels say about the revision it stores (`None` when they lack the
+/// version or status, e.g. objects written by hand).
+fn head_of(obj: &Value) -> Option<Head> {
+    let labels = labels_of(obj);
+    Some(Head {
+        version: labels.get("version")?.parse().ok()?,
+        status: Status::parse(labels.get("status")?),
+        labels: custom_labels(&labels),
+    })
 }
 
 fn labels_of(obj: &Value) -> Labels {

@@ -102,9 +102,14 @@ pub struct Lease {
 
 /// The lease a revision carries, if whelm wrote it.
 pub fn lease_of(rel: &Release) -> Option<Lease> {
+    lease_in(&rel.labels)
+}
+
+/// The lease recorded in a revision's custom labels.
+pub fn lease_in(labels: &super::Labels) -> Option<Lease> {
     Some(Lease {
-        owner: rel.labels.get(LOCK_OWNER)?.clone(),
-        expires: rel.labels.get(LOCK_EXPIRES)?.parse().ok()?,
+        owner: labels.get(LOCK_OWNER)?.clone(),
+        expires: labels.get(LOCK_EXPIRES)?.parse().ok()?,
     })
 }
 
@@ -142,19 +147,21 @@ pub struct Recovery {
 /// Repairs what an interrupted operation left in `name`'s history; see the module docs.
 pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageError> {
     let mut out = Recovery::default();
-    let history = match storage.history(name).await {
+    // Labels say which revisions need repair; only those are decoded (to be rewritten).
+    let heads = match storage.heads(name).await {
         Ok(h) => h,
         Err(StorageError::NotFound) => return Ok(out),
         Err(e) => return Err(e),
     };
     let now = (storage.clock)();
-    let newest = history.last().map(|r| r.version).unwrap_or(0);
+    let newest = heads.last().map(|r| r.version).unwrap_or(0);
     out.newest = newest;
-    for rel in history.iter().filter(|r| r.status().is_pending()) {
-        let why = if rel.version != newest {
+    for head in heads.iter().filter(|r| r.status.is_pending()) {
+        let mut rel = None;
+        let why = if head.version != newest {
             format!("a later revision ({newest}) exists")
         } else {
-            match lease_of(rel) {
+            match lease_in(&head.labels) {
                 Some(l) if l.expires > now => {
                     let holder = format!(
                         "held by {} until {} (in {}s)",
@@ -162,7 +169,7 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
                         GoTime::from_unix(l.expires, 0),
                         l.expires - now
                     );
-                    out.locked = Some((rel.version, rel.status(), holder));
+                    out.locked = Some((head.version, head.status.clone(), holder));
                     continue;
                 }
                 Some(l) => format!(
@@ -171,7 +178,8 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
                     now - l.expires
                 ),
                 None => {
-                    let started = rel
+                    let full = storage.get(name, head.version).await?;
+                    let started = full
                         .info
                         .as_ref()
                         .and_then(|i| i.last_deployed.as_ref().or(i.first_deployed.as_ref()))
@@ -183,19 +191,25 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
                                 now - t,
                                 HELM_PENDING_GRACE
                             );
-                            out.locked = Some((rel.version, rel.status(), holder));
+                            out.locked = Some((head.version, head.status.clone(), holder));
                             continue;
                         }
-                        _ => "the helm operation that wrote it did not finish".to_string(),
+                        _ => {
+                            rel = Some(full);
+                            "the helm operation that wrote it did not finish".to_string()
+                        }
                     }
                 }
             }
         };
-        let mut failed = rel.clone();
+        let mut failed = match rel {
+            Some(r) => r,
+            None => storage.get(name, head.version).await?,
+        };
         clear_lease(&mut failed);
         let description = format!(
             "{} interrupted: {why}; marked failed by whelm",
-            match rel.status() {
+            match head.status {
                 Status::PendingInstall => "Install",
                 Status::PendingRollback => "Rollback",
                 _ => "Upgrade",
@@ -204,24 +218,20 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
         failed.set_status(Status::Failed, description.clone());
         storage.update(&failed).await?;
         out.actions
-            .push(format!("revision {}: {description}", rel.version));
+            .push(format!("revision {}: {description}", head.version));
     }
-    let mut deployed: Vec<&Release> = history
+    let deployed: Vec<i64> = heads
         .iter()
-        .filter(|r| r.status() == Status::Deployed)
+        .filter(|r| r.status == Status::Deployed)
+        .map(|r| r.version)
         .collect();
-    deployed.sort_by_key(|r| r.version);
     if let Some((top, older)) = deployed.split_last() {
-        for rel in older {
-            let mut sup = (*rel).clone();
-            sup.set_status(
-                Status::Superseded,
-                format!("Superseded by revision {}", top.version),
-            );
+        for &version in older {
+            let mut sup = storage.get(name, version).await?;
+            sup.set_status(Status::Superseded, format!("Superseded by revision {top}"));
             storage.update(&sup).await?;
             out.actions.push(format!(
-                "revision {}: marked superseded (an interrupted operation had deployed revision {})",
-                rel.version, top.version
+                "revision {version}: marked superseded (an interrupted operation had deployed revision {top})"
             ));
         }
     }
@@ -292,36 +302,40 @@ pub async fn begin(
     }
 }
 
-/// Re-reads the held revision and checks it is still ours.
-async fn verify(storage: &Storage, held: &Held) -> Result<Release, StorageError> {
+/// Re-reads the held revision's labels and checks it is still ours.
+async fn verify(storage: &Storage, held: &Held) -> Result<(), StorageError> {
     let rel = &held.release;
     let lost = |detail: String| StorageError::LockLost {
         name: rel.name.clone(),
         revision: rel.version,
         detail,
     };
-    let current = match storage.get(&rel.name, rel.version).await {
+    let current = match storage.head(&rel.name, rel.version).await {
         Ok(r) => r,
         Err(StorageError::NotFound) => return Err(lost("the revision was deleted".into())),
         Err(e) => return Err(e),
     };
-    if !current.status().is_pending() {
-        return Err(lost(format!("it is now {}", current.status())));
+    if !current.status.is_pending() {
+        return Err(lost(format!("it is now {}", current.status)));
     }
-    match lease_of(&current) {
-        Some(l) if l.owner == held.lease.owner => Ok(current),
+    match lease_in(&current.labels) {
+        Some(l) if l.owner == held.lease.owner => Ok(()),
         Some(l) => Err(lost(format!("it is now held by {}", l.owner))),
         None => Err(lost("its lock was removed".into())),
     }
 }
 
-/// Extends the lease by its full length.
+/// Extends the lease by its full length. Only its holder writes a held revision, so the
+/// copy in `held` is what is stored.
 pub async fn renew(storage: &Storage, held: &mut Held) -> Result<(), StorageError> {
-    let mut current = verify(storage, held).await?;
-    held.lease.expires = (storage.clock)() + held.lease_secs;
-    set_lease(&mut current, &held.lease);
-    storage.update(&current).await?;
-    held.release = current;
+    verify(storage, held).await?;
+    let mut lease = held.lease.clone();
+    lease.expires = (storage.clock)() + held.lease_secs;
+    let mut rel = held.release.clone();
+    set_lease(&mut rel, &lease);
+    storage.update(&rel).await?;
+    held.release = rel;
+    held.lease = lease;
     Ok(())
 }
 
@@ -334,13 +348,20 @@ pub async fn commit(
     description: &str,
     finish: impl FnOnce(&mut Release),
 ) -> Result<Release, StorageError> {
-    let mut rel = verify(storage, &held).await?;
+    verify(storage, &held).await?;
+    let mut rel = held.release;
     finish(&mut rel);
     clear_lease(&mut rel);
     rel.set_status(Status::Deployed, description);
     storage.update(&rel).await?;
-    if let Ok(all) = storage.deployed_all(&rel.name).await {
-        for mut old in all.into_iter().filter(|r| r.version < rel.version) {
+    let q = super::Labels::from([
+        ("name".to_string(), rel.name.clone()),
+        ("owner".to_string(), "helm".to_string()),
+        ("status".to_string(), "deployed".to_string()),
+    ]);
+    if let Ok(heads) = storage.driver().heads(&q).await {
+        for head in heads.into_iter().filter(|h| h.version < rel.version) {
+            let mut old = storage.get(&rel.name, head.version).await?;
             // Helm changes only the status of the revision it supersedes.
             if let Some(info) = old.info.as_mut() {
                 info.status = Status::Superseded;
@@ -357,7 +378,8 @@ pub async fn fail(
     held: Held,
     description: &str,
 ) -> Result<Release, StorageError> {
-    let mut rel = verify(storage, &held).await?;
+    verify(storage, &held).await?;
+    let mut rel = held.release;
     clear_lease(&mut rel);
     rel.set_status(Status::Failed, description);
     storage.update(&rel).await?;

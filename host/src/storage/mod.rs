@@ -125,6 +125,26 @@ pub enum StorageError {
     Chunks { object: String, detail: String },
 }
 
+/// A stored revision as its labels describe it, read without decoding the release: enough
+/// for locks, recovery and pruning, which need a revision's body only to rewrite it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    pub version: i64,
+    pub status: Status,
+    /// The custom labels (system labels removed), where whelm's lease lives.
+    pub labels: Labels,
+}
+
+impl Head {
+    pub fn of(rel: &Release) -> Head {
+        Head {
+            version: rel.version,
+            status: rel.status(),
+            labels: rel.labels.clone(),
+        }
+    }
+}
+
 /// Helm's `driver.Driver`: a key-value store of releases with label queries.
 #[async_trait]
 pub trait Driver: Send + Sync {
@@ -143,6 +163,16 @@ pub trait Driver: Send + Sync {
     async fn update(&self, key: &str, rel: &Release) -> Result<(), StorageError>;
     /// Deletes and returns a stored release, or [`StorageError::NotFound`].
     async fn delete(&self, key: &str) -> Result<Release, StorageError>;
+    /// The head of the revision stored under `key` (by default by decoding it; drivers that
+    /// keep the labels beside the body read only those).
+    async fn head(&self, key: &str) -> Result<Head, StorageError> {
+        Ok(Head::of(&self.get(key).await?))
+    }
+    /// Heads of the revisions whose labels match all of `labels`; [`StorageError::NotFound`]
+    /// when none.
+    async fn heads(&self, labels: &Labels) -> Result<Vec<Head>, StorageError> {
+        Ok(self.query(labels).await?.iter().map(Head::of).collect())
+    }
     /// Removes storage debris of release `name` (e.g. orphaned chunks); returns what it removed.
     async fn collect_garbage(&self, _name: &str) -> Result<Vec<String>, StorageError> {
         Ok(Vec::new())
@@ -319,6 +349,21 @@ impl Storage {
             .await
     }
 
+    pub async fn head(&self, name: &str, revision: i64) -> Result<Head, StorageError> {
+        self.driver.head(&make_key(name, revision)).await
+    }
+
+    /// Heads of every revision of `name`, oldest first; [`StorageError::NotFound`] when none.
+    pub async fn heads(&self, name: &str) -> Result<Vec<Head>, StorageError> {
+        let q = Labels::from([
+            ("name".to_string(), name.to_string()),
+            ("owner".to_string(), "helm".to_string()),
+        ]);
+        let mut h = self.driver.heads(&q).await?;
+        h.sort_by_key(|r| r.version);
+        Ok(h)
+    }
+
     /// Every `deployed` revision of `name`.
     pub async fn deployed_all(&self, name: &str) -> Result<Vec<Release>, StorageError> {
         let q = Labels::from([
@@ -366,15 +411,15 @@ impl Storage {
     /// Helm's `removeLeastRecent`: deletes the oldest revisions until `max` remain, never the
     /// newest deployed one.
     async fn remove_least_recent(&self, name: &str, max: usize) -> Result<(), StorageError> {
-        let h = self.history(name).await?;
+        let h = self.heads(name).await?;
         if h.len() <= max {
             return Ok(());
         }
-        let keep = match self.deployed(name).await {
-            Ok(r) => Some(r.version),
-            Err(StorageError::NoDeployedReleases(_)) => None,
-            Err(e) => return Err(e),
-        };
+        let keep = h
+            .iter()
+            .filter(|r| r.status == Status::Deployed)
+            .map(|r| r.version)
+            .max();
         let mut remaining = h.len();
         let mut errors = Vec::new();
         for rel in &h {

@@ -3,7 +3,7 @@
 //! through typed JSON) and renders with `whelm_template::helm::render`.
 
 use whelm_plugin_sdk::renderer::{Guest, PluginError, RenderRequest, Rendered};
-use whelm_template::helm::objects::{Files, KubeVersion, capabilities};
+use whelm_template::helm::objects::{FileLoader, Files, KubeVersion, capabilities};
 use whelm_template::helm::render::{ChartInput, RenderInput, render};
 use whelm_template::json;
 use whelm_template::value::Value;
@@ -28,11 +28,15 @@ fn release_value(text: &str) -> Result<Value, PluginError> {
     Ok(v)
 }
 
-/// Builds the template crate's input from the WIT request, consuming it so that each file's
-/// bytes are moved (or copied and freed at once) rather than held twice.
-pub fn build_input(req: RenderRequest) -> Result<RenderInput, PluginError> {
+/// Reads file `path` of chart number `chart` of the request (the `chart-files` import in the
+/// sandbox; natively, whatever the caller serves).
+pub type ReadFile = std::rc::Rc<dyn Fn(u32, &str) -> Option<Vec<u8>>>;
+
+/// Builds the template crate's input from the WIT request, consuming it so that each
+/// template's bytes are moved rather than copied; `.Files` are read through `read` on demand.
+pub fn build_input(req: RenderRequest, read: ReadFile) -> Result<RenderInput, PluginError> {
     let mut charts = Vec::with_capacity(req.charts.len());
-    for c in req.charts {
+    for (index, c) in req.charts.into_iter().enumerate() {
         let templates = c
             .templates
             .into_iter()
@@ -42,7 +46,9 @@ pub fn build_input(req: RenderRequest) -> Result<RenderInput, PluginError> {
                 (f.path, text)
             })
             .collect();
-        let files = Files::new(c.files.into_iter().map(|f| (f.path, f.data)));
+        let read = read.clone();
+        let loader: FileLoader = std::rc::Rc::new(move |path: &str| read(index as u32, path));
+        let files = Files::lazy(c.files, loader);
         charts.push(ChartInput {
             path: c.path.clone(),
             metadata: parse_json(".Chart", &c.metadata, false)?,
@@ -62,10 +68,10 @@ pub fn build_input(req: RenderRequest) -> Result<RenderInput, PluginError> {
     })
 }
 
-/// Renders a request (the component export calls this).
-pub fn render_request(req: RenderRequest) -> Result<Vec<Rendered>, PluginError> {
+/// Renders a request (the component export calls this, reading files from the host).
+pub fn render_request(req: RenderRequest, read: ReadFile) -> Result<Vec<Rendered>, PluginError> {
     let lint = req.lint;
-    let input = build_input(req)?;
+    let input = build_input(req, read)?;
     let mut engine = whelm_template::Engine::new();
     #[cfg(target_arch = "wasm32")]
     engine.set_lookup(Box::new(host_lookup));
@@ -107,7 +113,13 @@ struct GoTemplate;
 
 impl Guest for GoTemplate {
     fn render(request: RenderRequest) -> Result<Vec<Rendered>, PluginError> {
-        render_request(request)
+        #[cfg(target_arch = "wasm32")]
+        let read: ReadFile = std::rc::Rc::new(|chart, path| {
+            whelm_plugin_sdk::renderer::read_chart_file(chart, path)
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        let read: ReadFile = std::rc::Rc::new(|_, _| None);
+        render_request(request, read)
     }
 }
 

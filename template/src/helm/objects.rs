@@ -8,9 +8,25 @@ use crate::value::{Map, MapInner, Object, Value};
 
 use super::glob::Glob;
 
-/// `.Files`: the chart's non-template files (Go `map[string][]byte`).
-#[derive(Debug, Clone, Default)]
-pub struct Files(pub Rc<BTreeMap<String, Rc<[u8]>>>);
+/// Reads a file's bytes the first time a template asks for it.
+pub type FileLoader = Rc<dyn Fn(&str) -> Option<Vec<u8>>>;
+
+/// One file: its bytes once read (shared by the `Files` a `Glob` makes).
+type Entry = Rc<std::cell::OnceCell<Rc<[u8]>>>;
+
+/// `.Files`: the chart's non-template files (Go `map[string][]byte`). Their bytes are loaded
+/// on first use when a loader is given (the renderer reads them from the host on demand).
+#[derive(Clone, Default)]
+pub struct Files {
+    entries: Rc<BTreeMap<String, Entry>>,
+    loader: Option<FileLoader>,
+}
+
+impl std::fmt::Debug for Files {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.entries.keys()).finish()
+    }
+}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -31,32 +47,69 @@ fn arg_str<'a>(args: &'a [Value], method: &str) -> Result<&'a str, String> {
 }
 
 impl Files {
+    /// Files whose bytes are at hand.
     pub fn new(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Files {
-        Files(Rc::new(
-            files.into_iter().map(|(k, v)| (k, Rc::from(v))).collect(),
-        ))
+        Files {
+            entries: Rc::new(
+                files
+                    .into_iter()
+                    .map(|(k, v)| (k, Rc::new(std::cell::OnceCell::from(Rc::from(v)))))
+                    .collect(),
+            ),
+            loader: None,
+        }
+    }
+
+    /// Files known by name, read through `loader` when first used (a file it cannot read is
+    /// empty).
+    pub fn lazy(names: impl IntoIterator<Item = String>, loader: FileLoader) -> Files {
+        Files {
+            entries: Rc::new(names.into_iter().map(|k| (k, Entry::default())).collect()),
+            loader: Some(loader),
+        }
+    }
+
+    fn bytes_of(&self, name: &str, entry: &Entry) -> Rc<[u8]> {
+        entry
+            .get_or_init(|| {
+                let data = self.loader.as_ref().and_then(|l| l(name));
+                Rc::from(data.unwrap_or_default())
+            })
+            .clone()
+    }
+
+    fn bytes(&self, name: &str) -> Option<Rc<[u8]>> {
+        self.entries.get(name).map(|e| self.bytes_of(name, e))
+    }
+
+    /// Every file with its bytes, in name order.
+    fn all(&self) -> impl Iterator<Item = (&String, Rc<[u8]>)> {
+        self.entries.iter().map(|(k, e)| (k, self.bytes_of(k, e)))
     }
 
     fn get(&self, name: &str) -> String {
-        self.0.get(name).map(|b| text(b)).unwrap_or_default()
+        self.bytes(name).map(|b| text(&b)).unwrap_or_default()
     }
 
     fn glob(&self, pattern: &str) -> Result<Files, String> {
         let g = Glob::new(pattern)?;
-        Ok(Files(Rc::new(
-            self.0
-                .iter()
-                .filter(|(k, _)| g.is_match(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        )))
+        Ok(Files {
+            entries: Rc::new(
+                self.entries
+                    .iter()
+                    .filter(|(k, _)| g.is_match(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            loader: self.loader.clone(),
+        })
     }
 
     fn lines(&self, name: &str) -> Value {
-        let Some(b) = self.0.get(name) else {
+        let Some(b) = self.bytes(name) else {
             return Value::list(vec![]);
         };
-        let mut s = text(b);
+        let mut s = text(&b);
         if s.ends_with('\n') {
             s.pop();
         }
@@ -65,11 +118,10 @@ impl Files {
 
     fn base_name_map(&self, encode: fn(&[u8]) -> String) -> Result<Value, String> {
         let m: MapInner = self
-            .0
-            .iter()
+            .all()
             .map(|(k, v)| {
                 let base = k.rsplit('/').next().unwrap_or(k).to_string();
-                (base, Value::from(encode(v)))
+                (base, Value::from(encode(&v)))
             })
             .collect();
         crate::yaml::to_yaml(&Value::map(m))
@@ -128,8 +180,7 @@ impl Object for Files {
     }
     fn display(&self) -> String {
         let inner: Vec<String> = self
-            .0
-            .iter()
+            .all()
             .map(|(k, v)| {
                 let bytes: Vec<String> = v.iter().map(|b| b.to_string()).collect();
                 format!("{k}:[{}]", bytes.join(" "))
@@ -139,9 +190,8 @@ impl Object for Files {
     }
     fn as_data(&self) -> Option<Value> {
         Some(Value::map(
-            self.0
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::from(text(v))))
+            self.all()
+                .map(|(k, v)| (k.clone(), Value::from(text(&v))))
                 .collect(),
         ))
     }
@@ -315,7 +365,7 @@ mod tests {
             Value::list(vec![Value::str("x"), Value::str("y")])
         );
         let g = f.glob("config/*").unwrap();
-        assert_eq!(g.0.len(), 2);
+        assert_eq!(g.entries.len(), 2);
         // Expected values printed by helm 4.3.1 for the same files.
         assert_eq!(
             s(g.field("AsConfig").unwrap()),
@@ -354,5 +404,35 @@ mod tests {
             a.call("Has", &[Value::str("x/v1")]).unwrap().unwrap(),
             Value::Bool(false)
         );
+    }
+
+    #[test]
+    fn lazy_files_load_once_when_first_read() {
+        let reads = Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+        let log = reads.clone();
+        let f = Files::lazy(
+            ["config/a.conf".to_string(), "config/b.conf".to_string()],
+            Rc::new(move |name: &str| {
+                log.borrow_mut().push(name.to_string());
+                (name == "config/a.conf").then(|| b"alpha\n".to_vec())
+            }),
+        );
+        assert!(reads.borrow().is_empty(), "nothing read up front");
+        assert_eq!(s(f.call("Get", &[Value::str("missing")]).unwrap()), "");
+        assert_eq!(
+            s(f.call("Get", &[Value::str("config/a.conf")]).unwrap()),
+            "alpha\n"
+        );
+        let g = f.glob("config/*").unwrap();
+        // The glob shares what was read; b.conf (which the loader cannot find) reads as empty.
+        assert_eq!(
+            s(g.field("AsConfig").unwrap()),
+            "a.conf: |\n  alpha\nb.conf: \"\""
+        );
+        assert_eq!(
+            s(f.call("Get", &[Value::str("config/a.conf")]).unwrap()),
+            "alpha\n"
+        );
+        assert_eq!(*reads.borrow(), ["config/a.conf", "config/b.conf"]);
     }
 }
