@@ -128,14 +128,16 @@ impl Cluster {
 
     /// Discovers the server's version and everything it serves.
     pub async fn discover(&self) -> Result<ServerInfo, ApiError> {
-        let mut info = ServerInfo {
-            git_version: self.server_version().await?,
-            ..ServerInfo::default()
-        };
-        let (core, groups) = futures::join!(
+        // The three requests go together: one round trip, not two.
+        let (version, core, groups) = futures::join!(
+            self.server_version(),
             self.call_accept(Method::GET, "/api", None, None, Some(AGGREGATED_ACCEPT)),
             self.call_accept(Method::GET, "/apis", None, None, Some(AGGREGATED_ACCEPT)),
         );
+        let mut info = ServerInfo {
+            git_version: version?,
+            ..ServerInfo::default()
+        };
         let (core, groups) = (core?, groups?);
         if read_aggregated(&core, &mut info) && read_aggregated(&groups, &mut info) {
             return Ok(info);
