@@ -10,7 +10,7 @@ use crate::func::{FuncSpec, Param};
 use crate::funcs;
 use crate::funcs::text::sprint;
 use crate::gofmt;
-use crate::parse::{self, Command, Node, Operand, Pipe, Tree};
+use crate::parse::{self, Arg, Command, Node, Operand, Pipe, Span, Tree};
 
 type Field = (Rc<str>, usize);
 use crate::value::Value;
@@ -285,6 +285,11 @@ impl<'e> State<'e> {
         self.engine.trees.get(name).cloned()
     }
 
+    /// The source text of a span of the tree being executed.
+    fn text(&self, span: Span) -> &str {
+        span.text(&self.tree.source)
+    }
+
     fn error(&self, pos: usize, node: &str, message: impl Into<String>) -> Error {
         Error::Exec {
             location: parse::location(&self.tree, pos),
@@ -420,7 +425,7 @@ impl<'e> State<'e> {
                 .collect(),
             Value::Int(n) | Value::Int64(n) => {
                 if pipe.decl.len() > 1 {
-                    let (at, text) = range_node(pipe, pos);
+                    let (at, text) = range_node(&self.tree.source, pipe, pos);
                     return Err(self.error(
                         at,
                         &text,
@@ -434,7 +439,7 @@ impl<'e> State<'e> {
             }
             Value::Nil => Vec::new(),
             Value::Bool(_) | Value::Float(_) | Value::String(_) | Value::Object(_) => {
-                let (at, text) = range_node(pipe, pos);
+                let (at, text) = range_node(&self.tree.source, pipe, pos);
                 return Err(self.error(
                     at,
                     &text,
@@ -520,10 +525,11 @@ impl<'e> State<'e> {
 
     fn not_a_function(&self, cmd: &Command, final_: &Option<Value>) -> R<()> {
         if cmd.args.len() > 1 || final_.is_some() {
+            let text = self.text(cmd.args[0].span);
             return Err(self.error(
-                cmd.pos,
-                &cmd.arg_text[0],
-                format!("can't give argument to non-function {}", cmd.arg_text[0]),
+                cmd.pos(),
+                text,
+                format!("can't give argument to non-function {text}"),
             ));
         }
         Ok(())
@@ -531,8 +537,9 @@ impl<'e> State<'e> {
 
     fn eval_command(&mut self, dot: &Value, cmd: &Command, final_: Option<Value>) -> R<Value> {
         let first = &cmd.args[0];
-        let text = || cmd.arg_text[0].to_string();
-        match first {
+        let src = self.tree.source.clone();
+        let text = || first.span.text(&src).to_string();
+        match &first.op {
             Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
@@ -540,11 +547,11 @@ impl<'e> State<'e> {
                 fs,
                 &cmd.args[1..],
                 final_,
-                field_pos(fs, cmd.pos),
+                field_pos(fs, cmd.pos()),
                 &text,
             ),
             Operand::Chain(base, fs) => {
-                let v = self.eval_operand_value(dot, base, cmd.pos)?;
+                let v = self.eval_operand_value(dot, base, cmd.pos())?;
                 self.eval_field_chain(
                     dot,
                     v,
@@ -552,12 +559,12 @@ impl<'e> State<'e> {
                     fs,
                     &cmd.args[1..],
                     final_,
-                    chain_pos(fs, cmd.pos),
+                    chain_pos(fs, cmd.pos()),
                     &text,
                 )
             }
             Operand::Variable(name, fs) => {
-                let v = self.var(name, cmd.pos)?;
+                let v = self.var(name, cmd.pos())?;
                 if fs.is_empty() {
                     self.not_a_function(cmd, &final_)?;
                     return Ok(v);
@@ -569,11 +576,11 @@ impl<'e> State<'e> {
                     fs,
                     &cmd.args[1..],
                     final_,
-                    chain_pos(fs, cmd.pos),
+                    chain_pos(fs, cmd.pos()),
                     &text,
                 )
             }
-            Operand::Ident(name) => self.eval_function(dot, name, cmd, final_),
+            Operand::Ident(name, _) => self.eval_function(dot, name, cmd, final_),
             Operand::Pipe(p) => {
                 self.not_a_function(cmd, &final_)?;
                 self.eval_pipeline(dot, p)
@@ -582,7 +589,7 @@ impl<'e> State<'e> {
                 self.not_a_function(cmd, &final_)?;
                 Ok(dot.clone())
             }
-            Operand::Nil => Err(self.error(cmd.pos, &cmd.text, "nil is not a command")),
+            Operand::Nil => Err(self.error(cmd.pos(), self.text(cmd.span), "nil is not a command")),
             Operand::Bool(b) => {
                 self.not_a_function(cmd, &final_)?;
                 Ok(Value::Bool(*b))
@@ -603,13 +610,13 @@ impl<'e> State<'e> {
         match op {
             Operand::Dot => Ok(dot.clone()),
             Operand::Pipe(p) => self.eval_pipeline(dot, p),
-            Operand::Ident(name) => {
+            Operand::Ident(name, span) => {
                 let cmd = Command {
-                    pos,
-                    args: vec![op.clone()],
-                    text: name.clone(),
-                    arg_text: vec![name.clone()],
-                    arg_pos: vec![pos],
+                    span: *span,
+                    args: vec![Arg {
+                        op: op.clone(),
+                        span: *span,
+                    }],
                 };
                 self.eval_function(dot, name, &cmd, None)
             }
@@ -668,7 +675,7 @@ impl<'e> State<'e> {
         mut receiver: Value,
         mut nil_kind: NilKind,
         fields: &[Field],
-        call_args: &[Operand],
+        call_args: &[Arg],
         final_: Option<Value>,
         pos: usize,
         node_text: &dyn Fn() -> String,
@@ -676,7 +683,7 @@ impl<'e> State<'e> {
         let n = fields.len();
         for (i, (f, _)) in fields.iter().enumerate() {
             let last = i + 1 == n;
-            let args: &[Operand] = if last { call_args } else { &[] };
+            let args: &[Arg] = if last { call_args } else { &[] };
             let fin = if last { final_.clone() } else { None };
             receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node_text)?;
             nil_kind = NilKind::Error;
@@ -691,7 +698,7 @@ impl<'e> State<'e> {
         name: &str,
         receiver: Value,
         nil_kind: NilKind,
-        args: &[Operand],
+        args: &[Arg],
         final_: Option<Value>,
         pos: usize,
         node_text: &dyn Fn() -> String,
@@ -724,7 +731,7 @@ impl<'e> State<'e> {
                 if has_args {
                     let mut vals = Vec::new();
                     for a in args {
-                        vals.push(self.eval_operand_value(dot, a, pos)?);
+                        vals.push(self.eval_operand_value(dot, &a.op, pos)?);
                     }
                     if let Some(f) = final_ {
                         vals.push(f);
@@ -769,14 +776,8 @@ impl<'e> State<'e> {
 
     /// Evaluates an argument for a parameter of type `param`, with Go's
     /// constant conversions and type checks.
-    fn eval_arg(
-        &mut self,
-        dot: &Value,
-        param: Param,
-        op: &Operand,
-        pos: usize,
-        text: &str,
-    ) -> R<Value> {
+    fn eval_arg(&mut self, dot: &Value, param: Param, op: &Operand, span: Span) -> R<Value> {
+        let pos = span.pos();
         match op {
             Operand::Number(n) => match param {
                 Param::Int | Param::Int64 => match n.int {
@@ -787,22 +788,34 @@ impl<'e> State<'e> {
                             Value::Int64(i)
                         })
                     }
-                    _ => Err(self.error(pos, text, format!("expected integer; found {}", n.text))),
+                    _ => Err(self.error(
+                        pos,
+                        self.text(span),
+                        format!("expected integer; found {}", n.text),
+                    )),
                 },
                 Param::Float64 => match n.float {
                     Some(f) => Ok(Value::Float(f)),
-                    None => Err(self.error(pos, text, format!("expected float; found {}", n.text))),
+                    None => Err(self.error(
+                        pos,
+                        self.text(span),
+                        format!("expected float; found {}", n.text),
+                    )),
                 },
                 Param::Any => Ok(ideal(n)),
-                Param::String => {
-                    Err(self.error(pos, text, format!("expected string; found {}", n.text)))
-                }
-                Param::Bool => {
-                    Err(self.error(pos, text, format!("expected bool; found {}", n.text)))
-                }
+                Param::String => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected string; found {}", n.text),
+                )),
+                Param::Bool => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected bool; found {}", n.text),
+                )),
                 _ => Err(self.error(
                     pos,
-                    text,
+                    self.text(span),
                     format!(
                         "can't handle {} for arg of type {}",
                         n.text,
@@ -812,24 +825,36 @@ impl<'e> State<'e> {
             },
             Operand::String(s) => match param {
                 Param::String | Param::Any => Ok(Value::String(s.clone())),
-                Param::Int | Param::Int64 => {
-                    Err(self.error(pos, text, format!("expected integer; found {text}")))
-                }
-                Param::Float64 => {
-                    Err(self.error(pos, text, format!("expected float; found {text}")))
-                }
-                Param::Bool => Err(self.error(pos, text, format!("expected bool; found {text}"))),
+                Param::Int | Param::Int64 => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected integer; found {}", self.text(span)),
+                )),
+                Param::Float64 => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected float; found {}", self.text(span)),
+                )),
+                Param::Bool => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected bool; found {}", self.text(span)),
+                )),
                 _ => Err(self.error(
                     pos,
-                    text,
-                    format!("can't handle {text} for arg of type {}", param.go_name()),
+                    self.text(span),
+                    format!(
+                        "can't handle {} for arg of type {}",
+                        self.text(span),
+                        param.go_name()
+                    ),
                 )),
             },
             Operand::Bool(b) => match param {
                 Param::Bool | Param::Any => Ok(Value::Bool(*b)),
                 _ => Err(self.error(
                     pos,
-                    text,
+                    self.text(span),
                     format!("expected {}; found {b}", short_kind(param)),
                 )),
             },
@@ -837,19 +862,20 @@ impl<'e> State<'e> {
                 Param::Any | Param::List | Param::Map | Param::Strings => Ok(Value::Nil),
                 _ => Err(self.error(
                     pos,
-                    text,
+                    self.text(span),
                     format!("cannot assign nil to {}", param.go_name()),
                 )),
             },
             _ => {
                 let v = self.eval_operand_value(dot, op, pos)?;
-                self.validate(v, param, pos, text)
+                self.validate(v, param, span)
             }
         }
     }
 
     /// Go's `validateType`: assignability, nil for nilable types.
-    fn validate(&self, v: Value, param: Param, pos: usize, text: &str) -> R<Value> {
+    fn validate(&self, v: Value, param: Param, span: Span) -> R<Value> {
+        let (pos, text) = (span.pos(), self.text(span));
         let ok = match (&v, param) {
             (_, Param::Any) => true,
             (Value::Nil, Param::List | Param::Map | Param::Strings) => true,
@@ -897,8 +923,8 @@ impl<'e> State<'e> {
         final_: Option<Value>,
     ) -> R<Vec<Value>> {
         let mut out = Vec::with_capacity(cmd.args.len());
-        for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            out.push(self.eval_arg(dot, Param::Any, a, cmd.arg_pos[i], &cmd.arg_text[i])?);
+        for a in cmd.args.iter().skip(1) {
+            out.push(self.eval_arg(dot, Param::Any, &a.op, a.span)?);
         }
         if let Some(f) = final_ {
             out.push(f);
@@ -907,7 +933,11 @@ impl<'e> State<'e> {
     }
 
     fn call_error(&self, cmd: &Command, name: &str, msg: impl std::fmt::Display) -> Error {
-        self.error(cmd.pos, &cmd.text, format!("error calling {name}: {msg}"))
+        self.error(
+            cmd.pos(),
+            self.text(cmd.span),
+            format!("error calling {name}: {msg}"),
+        )
     }
 
     fn eval_function(
@@ -942,8 +972,8 @@ impl<'e> State<'e> {
         if spec.variadic.is_some() {
             if given < fixed {
                 return Err(self.error(
-                    cmd.pos,
-                    &cmd.arg_text[0],
+                    cmd.pos(),
+                    self.text(cmd.args[0].span),
                     format!(
                         "wrong number of args for {}: want at least {fixed} got {given}",
                         spec.name
@@ -952,8 +982,8 @@ impl<'e> State<'e> {
             }
         } else if given != fixed {
             return Err(self.error(
-                cmd.pos,
-                &cmd.arg_text[0],
+                cmd.pos(),
+                self.text(cmd.args[0].span),
                 format!(
                     "wrong number of args for {}: want {fixed} got {given}",
                     spec.name
@@ -969,18 +999,18 @@ impl<'e> State<'e> {
         };
         let mut args = Vec::with_capacity(given);
         for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            args.push(self.eval_arg(dot, param_at(i - 1), a, cmd.arg_pos[i], &cmd.arg_text[i])?);
+            args.push(self.eval_arg(dot, param_at(i - 1), &a.op, a.span)?);
         }
         if let Some(f) = final_ {
             let p = param_at(given - 1);
             // Go reports a bad piped value at the command's last argument.
             let last = cmd.args.len() - 1;
-            let (at, text) = if last > 0 {
-                (cmd.arg_pos[last], &cmd.arg_text[last])
+            let at = if last > 0 {
+                cmd.args[last].span
             } else {
-                (cmd.pos, &cmd.text)
+                cmd.span
             };
-            args.push(self.validate(f, p, at, text)?);
+            args.push(self.validate(f, p, at)?);
         }
         (spec.call)(&args).map_err(|e| self.call_error(cmd, spec.name, e))
     }
@@ -995,14 +1025,14 @@ impl<'e> State<'e> {
         let n = cmd.args.len() - 1 + usize::from(final_.is_some());
         if n == 0 {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!("wrong number of args for {name}: want at least 1 got 0"),
             ));
         }
         let mut last = Value::Nil;
-        for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            last = self.eval_arg(dot, Param::Any, a, cmd.arg_pos[i], &cmd.arg_text[i])?;
+        for a in cmd.args.iter().skip(1) {
+            last = self.eval_arg(dot, Param::Any, &a.op, a.span)?;
             if (name == "and") != last.truthy() {
                 return Ok(last);
             }
@@ -1017,8 +1047,8 @@ impl<'e> State<'e> {
         let want = |n: usize| -> R<()> {
             if args.len() != n {
                 return Err(self.error(
-                    cmd.pos,
-                    &cmd.arg_text[0],
+                    cmd.pos(),
+                    self.text(cmd.args[0].span),
                     format!(
                         "wrong number of args for {name}: want {n} got {}",
                         args.len()
@@ -1053,8 +1083,8 @@ impl<'e> State<'e> {
             "index" => {
                 if args.is_empty() {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         "wrong number of args for index: want at least 1 got 0",
                     ));
                 }
@@ -1111,8 +1141,8 @@ impl<'e> State<'e> {
             "slice" => {
                 if args.is_empty() {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         "wrong number of args for slice: want at least 1 got 0",
                     ));
                 }
@@ -1162,16 +1192,16 @@ impl<'e> State<'e> {
             "printf" => {
                 if args.is_empty() {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         "wrong number of args for printf: want at least 1 got 0",
                     ));
                 }
                 match &args[0] {
                     Value::String(f) => Ok(Value::from(gofmt::sprintf(f, &args[1..]))),
                     other => Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         format!(
                             "wrong type for value; expected string; got {}",
                             other.type_name()
@@ -1218,8 +1248,8 @@ impl<'e> State<'e> {
                 want(2)?;
                 let Value::String(msg) = &args[0] else {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         format!(
                             "wrong type for value; expected string; got {}",
                             args[0].type_name()
@@ -1256,8 +1286,8 @@ impl<'e> State<'e> {
                 }
             }
             _ => Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!("{name:?} is not a defined function"),
             )),
         }
@@ -1266,8 +1296,8 @@ impl<'e> State<'e> {
     fn include(&mut self, cmd: &Command, args: &[Value]) -> R<Value> {
         if args.len() != 2 {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!(
                     "wrong number of args for include: want 2 got {}",
                     args.len()
@@ -1276,8 +1306,8 @@ impl<'e> State<'e> {
         }
         let Value::String(name) = &args[0] else {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!(
                     "wrong type for value; expected string; got {}",
                     args[0].type_name()
@@ -1295,7 +1325,7 @@ impl<'e> State<'e> {
         let r = match self.find_tree(name) {
             Some(tree) => {
                 let mut out = String::new();
-                self.exec_tree(&mut out, tree, &args[1], cmd.pos)
+                self.exec_tree(&mut out, tree, &args[1], cmd.pos())
                     .map(|()| Value::from(out))
             }
             None => Err(Error::Plain(format!(
@@ -1306,7 +1336,7 @@ impl<'e> State<'e> {
             *c -= 1;
         }
         r.map_err(|e| {
-            let mut outer = self.error(cmd.pos, &cmd.text, "error calling include");
+            let mut outer = self.error(cmd.pos(), self.text(cmd.span), "error calling include");
             if let Error::Exec { cause, .. } = &mut outer {
                 *cause = Some(Box::new(e));
             }
@@ -1317,15 +1347,15 @@ impl<'e> State<'e> {
     fn tpl(&mut self, cmd: &Command, args: &[Value]) -> R<Value> {
         if args.len() != 2 {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!("wrong number of args for tpl: want 2 got {}", args.len()),
             ));
         }
         let Value::String(text) = &args[0] else {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!(
                     "wrong type for value; expected string; got {}",
                     args[0].type_name()
@@ -1365,7 +1395,7 @@ impl<'e> State<'e> {
             self.overlay.replace(Rc::new(overlay))
         };
         let mut out = String::new();
-        let r = self.exec_tree(&mut out, parsed.main.clone(), vals, cmd.pos);
+        let r = self.exec_tree(&mut out, parsed.main.clone(), vals, cmd.pos());
         self.overlay = saved_overlay;
         r.map_err(|e| {
             self.call_error(
@@ -1581,15 +1611,15 @@ fn field_text(base: &str, fields: &[Field]) -> String {
 }
 
 /// Where Go reports a range error: at the pipeline's last command's operand.
-fn range_node(pipe: &Pipe, fallback: usize) -> (usize, String) {
+fn range_node(src: &str, pipe: &Pipe, fallback: usize) -> (usize, String) {
     match pipe.cmds.last() {
         Some(c) => {
-            let at = match c.args.first() {
-                Some(Operand::Field(fs)) => field_pos(fs, c.pos),
-                Some(Operand::Variable(_, fs) | Operand::Chain(_, fs)) => chain_pos(fs, c.pos),
-                _ => c.arg_pos.first().copied().unwrap_or(c.pos),
+            let at = match c.args.first().map(|a| &a.op) {
+                Some(Operand::Field(fs)) => field_pos(fs, c.pos()),
+                Some(Operand::Variable(_, fs) | Operand::Chain(_, fs)) => chain_pos(fs, c.pos()),
+                _ => c.args.first().map_or(c.pos(), |a| a.span.pos()),
             };
-            (at, c.text.to_string())
+            (at, c.span.text(src).to_string())
         }
         None => (fallback, String::new()),
     }

@@ -30,8 +30,9 @@ pub enum Operand {
     Field(Fields),
     /// `$x.A.B` (name includes `$`).
     Variable(Rc<str>, Fields),
-    /// A function name.
-    Ident(Rc<str>),
+    /// A function name, with its own span (Go reports errors in a function
+    /// used as an argument or chain base at the function).
+    Ident(Rc<str>, Span),
     /// `(pipeline).A.B` or `ident.A`? (Go allows a chain on a parenthesised pipeline).
     Chain(Box<Operand>, Fields),
     Pipe(Rc<Pipe>),
@@ -41,16 +42,56 @@ pub enum Operand {
     Nil,
 }
 
+/// A byte range in the source of the tree a node belongs to. Nodes keep
+/// spans instead of copies of their text: the text is only needed for error
+/// messages (`at <…>`), and is sliced from [`Tree::source`] then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// Sources are limited to `u32::MAX` bytes (checked by [`parse`]).
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// Byte offset of the start (for `name:line:col`).
+    pub fn pos(self) -> usize {
+        self.start as usize
+    }
+
+    /// The text of the span in `src`, the source it was parsed from.
+    pub fn text(self, src: &str) -> &str {
+        src.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// One operand of a command and where it is in the source.
+#[derive(Clone, Debug)]
+pub struct Arg {
+    pub op: Operand,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Command {
-    pub pos: usize,
-    pub args: Vec<Operand>,
-    /// Source text, for `at <…>` in errors.
-    pub text: Rc<str>,
-    /// Source text of each argument.
-    pub arg_text: Vec<Rc<str>>,
-    /// Byte offset of each argument.
-    pub arg_pos: Vec<usize>,
+    /// The command's source text (for `at <…>` in errors); it starts at the
+    /// command's position.
+    pub span: Span,
+    pub args: Vec<Arg>,
+}
+
+impl Command {
+    /// Byte offset of the command.
+    pub fn pos(&self) -> usize {
+        self.span.pos()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -829,7 +870,7 @@ impl<'a> Parser<'a> {
         for c in cmds.iter().skip(1) {
             if let Some(first) = c.args.first()
                 && matches!(
-                    first,
+                    first.op,
                     Operand::Bool(_)
                         | Operand::Dot
                         | Operand::Nil
@@ -838,7 +879,7 @@ impl<'a> Parser<'a> {
                 )
             {
                 return self.err(
-                    c.pos,
+                    c.pos(),
                     format!(
                         "non executable command in pipeline stage {}",
                         cmds.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(1) + 1
@@ -857,9 +898,6 @@ impl<'a> Parser<'a> {
     fn parse_command(&mut self) -> PResult<Command> {
         let pos = self.pos_here();
         let mut args = Vec::new();
-        let mut arg_text = Vec::new();
-        let mut arg_pos = Vec::new();
-        let start_tok = self.ti;
         loop {
             match self.peek() {
                 None | Some(Tok::Pipe) | Some(Tok::RParen) => break,
@@ -872,25 +910,18 @@ impl<'a> Parser<'a> {
                 .get(self.ti.saturating_sub(1))
                 .map(|t| t.2)
                 .unwrap_or(st);
-            arg_text.push(Rc::from(&self.src[st..end]));
-            arg_pos.push(st);
-            args.push(op);
+            args.push(Arg {
+                op,
+                span: Span::new(st, end),
+            });
         }
         if args.is_empty() {
             return self.err(pos, "empty command");
         }
-        let end = self
-            .toks
-            .get(self.ti.saturating_sub(1))
-            .map(|t| t.2)
-            .unwrap_or(pos);
-        let st = self.toks.get(start_tok).map(|t| t.1).unwrap_or(pos);
+        let end = args.last().map_or(pos, |a| a.span.end as usize);
         Ok(Command {
-            pos,
+            span: Span::new(pos, end),
             args,
-            text: Rc::from(&self.src[st..end]),
-            arg_text,
-            arg_pos,
         })
     }
 
@@ -909,7 +940,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_operand(&mut self) -> PResult<Operand> {
-        let Some((tok, p, _)) = self.next() else {
+        let Some((tok, p, p_end)) = self.next() else {
             return self.err(self.pos_here(), "missing operand");
         };
         let base = match tok {
@@ -933,7 +964,7 @@ impl<'a> Parser<'a> {
                 if !(self.funcs)(&name) {
                     return self.err(p, format!("function {name:?} not defined"));
                 }
-                Operand::Ident(name)
+                Operand::Ident(name, Span::new(p, p_end))
             }
             Tok::Str(s) => Operand::String(s),
             Tok::Num(n) => Operand::Number(n),
@@ -954,7 +985,7 @@ impl<'a> Parser<'a> {
             return Ok(base);
         }
         match base {
-            Operand::Pipe(_) | Operand::Ident(_) => {
+            Operand::Pipe(_) | Operand::Ident(..) => {
                 Ok(Operand::Chain(Box::new(base), Rc::from(fs)))
             }
             Operand::Dot => self.err(p, "unexpected . after term \".\""),
@@ -1115,6 +1146,13 @@ pub struct Parsed {
 
 /// Parses `text` as template `name`. `is_func` tells which identifiers are functions.
 pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<Parsed, ParseError> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(ParseError {
+            name: name.to_string(),
+            line: 1,
+            message: "template source larger than 4 GiB".to_string(),
+        });
+    }
     let name: Rc<str> = Rc::from(name);
     let source: Rc<str> = Rc::from(text);
     let mut p = Parser {
