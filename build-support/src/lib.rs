@@ -69,7 +69,9 @@ fn ensure_wasm_target() {
     if let Some(t) = std::env::var_os("RUSTUP_TOOLCHAIN") {
         cmd.arg("--toolchain").arg(t);
     }
-    println!("cargo:warning=installing the wasm32-wasip2 target with `rustup target add wasm32-wasip2`");
+    println!(
+        "cargo:warning=installing the wasm32-wasip2 target with `rustup target add wasm32-wasip2`"
+    );
     match cmd.status() {
         Ok(s) if s.success() => {}
         r => println!(
