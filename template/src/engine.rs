@@ -10,9 +10,20 @@ use crate::func::{FuncSpec, Param};
 use crate::funcs;
 use crate::funcs::text::sprint;
 use crate::gofmt;
-use crate::parse::{self, Arg, Command, Node, Operand, Pipe, Span, Tree};
+use crate::parse::{self, Arg, Command, Fields, Node, Operand, Pipe, Span, Tree};
 
-type Field = (Rc<str>, usize);
+/// The text of a node in an error (`at <…>`), built only when one is.
+#[derive(Clone, Copy)]
+struct NodeText {
+    prefix: &'static str,
+    span: Span,
+}
+
+impl NodeText {
+    fn span(span: Span) -> NodeText {
+        NodeText { prefix: "", span }
+    }
+}
 use crate::value::Value;
 
 /// Go builtins handled by the executor (they see unevaluated or reflect-level values).
@@ -290,6 +301,16 @@ impl<'e> State<'e> {
         span.text(&self.tree.source)
     }
 
+    fn node_text(&self, node: NodeText) -> String {
+        format!("{}{}", node.prefix, self.text(node.span))
+    }
+
+    /// Where Go positions a field chain `.a.b.c`: at its second field when it
+    /// has one (the parser builds the node from the chain that starts there).
+    fn field_pos(&self, fields: Fields, fallback: usize) -> usize {
+        field_pos(&self.tree.source, fields, fallback)
+    }
+
     fn error(&self, pos: usize, node: &str, message: impl Into<String>) -> Error {
         Error::Exec {
             location: parse::location(&self.tree, pos),
@@ -537,18 +558,17 @@ impl<'e> State<'e> {
 
     fn eval_command(&mut self, dot: &Value, cmd: &Command, final_: Option<Value>) -> R<Value> {
         let first = &cmd.args[0];
-        let src = self.tree.source.clone();
-        let text = || first.span.text(&src).to_string();
+        let node = NodeText::span(first.span);
         match &first.op {
-            Operand::Field(fs) => self.eval_field_chain(
+            &Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
                 NilKind::Silent,
                 fs,
                 &cmd.args[1..],
                 final_,
-                field_pos(fs, cmd.pos()),
-                &text,
+                self.field_pos(fs, cmd.pos()),
+                node,
             ),
             Operand::Chain(base, fs) => {
                 let v = self.eval_operand_value(dot, base, cmd.pos())?;
@@ -556,15 +576,15 @@ impl<'e> State<'e> {
                     dot,
                     v,
                     NilKind::Silent,
-                    fs,
+                    *fs,
                     &cmd.args[1..],
                     final_,
-                    chain_pos(fs, cmd.pos()),
-                    &text,
+                    chain_pos(*fs, cmd.pos()),
+                    node,
                 )
             }
-            Operand::Variable(name, fs) => {
-                let v = self.var(name, cmd.pos())?;
+            &Operand::Variable(name, fs) => {
+                let v = self.var(self.text(name), cmd.pos())?;
                 if fs.is_empty() {
                     self.not_a_function(cmd, &final_)?;
                     return Ok(v);
@@ -577,10 +597,10 @@ impl<'e> State<'e> {
                     &cmd.args[1..],
                     final_,
                     chain_pos(fs, cmd.pos()),
-                    &text,
+                    node,
                 )
             }
-            Operand::Ident(name, _) => self.eval_function(dot, name, cmd, final_),
+            &Operand::Ident(name) => self.eval_function(dot, name, cmd, final_),
             Operand::Pipe(p) => {
                 self.not_a_function(cmd, &final_)?;
                 self.eval_pipeline(dot, p)
@@ -610,28 +630,28 @@ impl<'e> State<'e> {
         match op {
             Operand::Dot => Ok(dot.clone()),
             Operand::Pipe(p) => self.eval_pipeline(dot, p),
-            Operand::Ident(name, span) => {
+            &Operand::Ident(span) => {
                 let cmd = Command {
-                    span: *span,
+                    span,
                     args: vec![Arg {
                         op: op.clone(),
-                        span: *span,
+                        span,
                     }],
                 };
-                self.eval_function(dot, name, &cmd, None)
+                self.eval_function(dot, span, &cmd, None)
             }
-            Operand::Field(fs) => self.eval_field_chain(
+            &Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
                 NilKind::Silent,
                 fs,
                 &[],
                 None,
-                field_pos(fs, pos),
-                &|| field_text("", fs),
+                self.field_pos(fs, pos),
+                NodeText::span(fs.0),
             ),
-            Operand::Variable(name, fs) => {
-                let v = self.var(name, pos)?;
+            &Operand::Variable(name, fs) => {
+                let v = self.var(self.text(name), pos)?;
                 if fs.is_empty() {
                     return Ok(v);
                 }
@@ -643,7 +663,10 @@ impl<'e> State<'e> {
                     &[],
                     None,
                     chain_pos(fs, pos),
-                    &|| field_text(name, fs),
+                    NodeText::span(Span {
+                        start: name.start,
+                        end: fs.0.end,
+                    }),
                 )
             }
             Operand::Chain(base, fs) => {
@@ -652,11 +675,14 @@ impl<'e> State<'e> {
                     dot,
                     v,
                     NilKind::Silent,
-                    fs,
+                    *fs,
                     &[],
                     None,
-                    chain_pos(fs, pos),
-                    &|| format!("(…){}", field_text("", fs)),
+                    chain_pos(*fs, pos),
+                    NodeText {
+                        prefix: "(…)",
+                        span: fs.0,
+                    },
                 )
             }
             Operand::String(s) => Ok(Value::String(s.clone())),
@@ -674,18 +700,21 @@ impl<'e> State<'e> {
         dot: &Value,
         mut receiver: Value,
         mut nil_kind: NilKind,
-        fields: &[Field],
+        fields: Fields,
         call_args: &[Arg],
         final_: Option<Value>,
         pos: usize,
-        node_text: &dyn Fn() -> String,
+        node: NodeText,
     ) -> R<Value> {
-        let n = fields.len();
-        for (i, (f, _)) in fields.iter().enumerate() {
-            let last = i + 1 == n;
+        // The names are slices of the source; evaluating a method's
+        // arguments may switch trees (`include`), so hold on to this one.
+        let src = self.tree.source.clone();
+        let mut names = fields.iter(&src).peekable();
+        while let Some((f, _)) = names.next() {
+            let last = names.peek().is_none();
             let args: &[Arg] = if last { call_args } else { &[] };
             let fin = if last { final_.clone() } else { None };
-            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node_text)?;
+            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node)?;
             nil_kind = NilKind::Error;
         }
         Ok(receiver)
@@ -701,7 +730,7 @@ impl<'e> State<'e> {
         args: &[Arg],
         final_: Option<Value>,
         pos: usize,
-        node_text: &dyn Fn() -> String,
+        node: NodeText,
     ) -> R<Value> {
         let has_args = !args.is_empty() || final_.is_some();
         match &receiver {
@@ -709,7 +738,7 @@ impl<'e> State<'e> {
                 NilKind::Silent => Ok(Value::Nil),
                 NilKind::Error => Err(self.error(
                     pos,
-                    &node_text(),
+                    &self.node_text(node),
                     format!("nil pointer evaluating interface {{}}.{name}"),
                 )),
             },
@@ -717,7 +746,7 @@ impl<'e> State<'e> {
                 if has_args {
                     return Err(self.error(
                         pos,
-                        &node_text(),
+                        &self.node_text(node),
                         format!("{name} is not a method but has arguments"),
                     ));
                 }
@@ -738,22 +767,24 @@ impl<'e> State<'e> {
                     }
                     match o.call(name, &vals) {
                         Some(Ok(v)) => Ok(v),
-                        Some(Err(e)) => {
-                            Err(self.error(pos, &node_text(), format!("error calling {name}: {e}")))
-                        }
+                        Some(Err(e)) => Err(self.error(
+                            pos,
+                            &self.node_text(node),
+                            format!("error calling {name}: {e}"),
+                        )),
                         None => Err(self.error(
                             pos,
-                            &node_text(),
+                            &self.node_text(node),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         )),
                     }
                 } else {
                     match o.field(name) {
                         Some(Ok(v)) => Ok(v),
-                        Some(Err(e)) => Err(self.error(pos, &node_text(), e)),
+                        Some(Err(e)) => Err(self.error(pos, &self.node_text(node), e)),
                         None => Err(self.error(
                             pos,
-                            &node_text(),
+                            &self.node_text(node),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         )),
                     }
@@ -767,7 +798,7 @@ impl<'e> State<'e> {
                 };
                 Err(self.error(
                     pos,
-                    &node_text(),
+                    &self.node_text(node),
                     format!("can't evaluate field {name} in type {ty}"),
                 ))
             }
@@ -943,14 +974,23 @@ impl<'e> State<'e> {
     fn eval_function(
         &mut self,
         dot: &Value,
-        name: &str,
+        name: Span,
         cmd: &Command,
         final_: Option<Value>,
     ) -> R<Value> {
+        let name = self.text(name);
         // User (Sprig/Helm) functions override Go's builtins, as in Go.
         if let Some(spec) = self.engine.funcs.get(name).copied() {
             return self.call_native(dot, &spec, cmd, final_);
         }
+        // The parser only lets known functions through.
+        let Some(name) = BUILTINS.iter().chain(HELM).copied().find(|b| *b == name) else {
+            return Err(self.error(
+                cmd.pos(),
+                self.text(cmd.span),
+                format!("{name:?} is not a defined function"),
+            ));
+        };
         match name {
             "and" | "or" => self.eval_and_or(dot, name, cmd, final_),
             _ => {
@@ -1592,22 +1632,19 @@ fn short_kind(p: Param) -> &'static str {
 
 /// Where Go positions a field chain `.a.b.c`: at its second field when it
 /// has one (the parser builds the node from the chain that starts there).
-fn field_pos(fields: &[Field], fallback: usize) -> usize {
-    fields.get(1).or(fields.first()).map_or(fallback, |f| f.1)
+fn field_pos(src: &str, fields: Fields, fallback: usize) -> usize {
+    let mut it = fields.iter(src).map(|(_, p)| p);
+    let first = it.next();
+    it.next().or(first).unwrap_or(fallback)
 }
 
 /// Where Go positions `$x.a.b` or `(pipe).a.b`: at the first field.
-fn chain_pos(fields: &[Field], fallback: usize) -> usize {
-    fields.first().map_or(fallback, |f| f.1)
-}
-
-fn field_text(base: &str, fields: &[Field]) -> String {
-    let mut s = base.to_string();
-    for (f, _) in fields {
-        s.push('.');
-        s.push_str(f);
+fn chain_pos(fields: Fields, fallback: usize) -> usize {
+    if fields.is_empty() {
+        fallback
+    } else {
+        fields.0.pos()
     }
-    s
 }
 
 /// Where Go reports a range error: at the pipeline's last command's operand.
@@ -1615,8 +1652,8 @@ fn range_node(src: &str, pipe: &Pipe, fallback: usize) -> (usize, String) {
     match pipe.cmds.last() {
         Some(c) => {
             let at = match c.args.first().map(|a| &a.op) {
-                Some(Operand::Field(fs)) => field_pos(fs, c.pos()),
-                Some(Operand::Variable(_, fs) | Operand::Chain(_, fs)) => chain_pos(fs, c.pos()),
+                Some(&Operand::Field(fs)) => field_pos(src, fs, c.pos()),
+                Some(&Operand::Variable(_, fs) | &Operand::Chain(_, fs)) => chain_pos(fs, c.pos()),
                 _ => c.args.first().map_or(c.pos(), |a| a.span.pos()),
             };
             (at, c.span.text(src).to_string())

@@ -19,8 +19,30 @@ pub struct Number {
     pub is_char: bool,
 }
 
-/// A field chain: each name with the byte offset of its `.name` token.
-pub type Fields = Rc<[(Rc<str>, usize)]>;
+/// A field chain `.A.B.C`, as the span of its source text: the fields of a
+/// chain are adjacent, so the names are the text split at the dots.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fields(pub Span);
+
+impl Fields {
+    pub fn is_empty(self) -> bool {
+        self.0.start >= self.0.end
+    }
+
+    /// Each field's name and the byte offset of its `.name` token.
+    pub fn iter(self, src: &str) -> impl Iterator<Item = (&str, usize)> {
+        let mut rest = self.0.text(src);
+        let mut at = self.0.pos();
+        std::iter::from_fn(move || {
+            let body = rest.strip_prefix('.')?;
+            let len = body.find('.').unwrap_or(body.len());
+            let item = (&body[..len], at);
+            rest = &body[len..];
+            at += 1 + len;
+            Some(item)
+        })
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum Operand {
@@ -28,11 +50,11 @@ pub enum Operand {
     Dot,
     /// `.A.B` (a field chain on dot).
     Field(Fields),
-    /// `$x.A.B` (name includes `$`).
-    Variable(Rc<str>, Fields),
-    /// A function name, with its own span (Go reports errors in a function
+    /// `$x.A.B`: the span of the name (with its `$`) and the fields.
+    Variable(Span, Fields),
+    /// A function, by the span of its name (Go reports errors in a function
     /// used as an argument or chain base at the function).
-    Ident(Rc<str>, Span),
+    Ident(Span),
     /// `(pipeline).A.B` or `ident.A`? (Go allows a chain on a parenthesised pipeline).
     Chain(Box<Operand>, Fields),
     Pipe(Rc<Pipe>),
@@ -200,9 +222,10 @@ impl std::fmt::Display for ParseError {
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
     Dot,
-    Field(Rc<str>),
-    Var(Rc<str>),
-    Ident(Rc<str>),
+    // Fields, variables and identifiers are their token's text.
+    Field,
+    Var,
+    Ident,
     Str(Rc<str>),
     Num(Number),
     Bool(bool),
@@ -239,7 +262,7 @@ struct Parser<'a> {
     funcs: &'a dyn Fn(&str) -> bool,
     defines: Vec<Tree>,
     /// Variables in scope, for Go's "undefined variable" check.
-    vars: Vec<Rc<str>>,
+    vars: Vec<&'a str>,
     // Current action tokens.
     toks: Vec<(Tok, usize, usize)>,
     ti: usize,
@@ -370,11 +393,7 @@ impl<'a> Parser<'a> {
                         .map(char::len_utf8)
                         .sum();
                     i += 1 + len;
-                    if len == 0 {
-                        Tok::Dot
-                    } else {
-                        Tok::Field(Rc::from(&rest[..len]))
-                    }
+                    if len == 0 { Tok::Dot } else { Tok::Field }
                 }
                 b'$' => {
                     let rest = &self.src[i + 1..];
@@ -384,7 +403,7 @@ impl<'a> Parser<'a> {
                         .map(char::len_utf8)
                         .sum();
                     i += 1 + len;
-                    Tok::Var(Rc::from(&self.src[st..i]))
+                    Tok::Var
                 }
                 b'0'..=b'9' | b'-' | b'+' | b'.' => {
                     let end = self.scan_number(i);
@@ -418,7 +437,7 @@ impl<'a> Parser<'a> {
                         "nil" => Tok::Nil,
                         w => match KEYWORDS.iter().find(|k| **k == w) {
                             Some(k) => Tok::Keyword(k),
-                            None => Tok::Ident(Rc::from(w)),
+                            None => Tok::Ident,
                         },
                     }
                 }
@@ -663,8 +682,8 @@ impl<'a> Parser<'a> {
     }
 
     fn expect_end(&mut self, ctx: &str) -> PResult<()> {
-        if let Some((t, p, _)) = self.next() {
-            return self.err(p, format!("unexpected {} in {ctx}", tok_desc(&t)));
+        if let Some(t) = self.next() {
+            return self.err(t.1, format!("unexpected {} in {ctx}", self.desc(&t)));
         }
         Ok(())
     }
@@ -692,11 +711,9 @@ impl<'a> Parser<'a> {
                         let nested = self.parse_control(k2, epos)?;
                         Some(vec![nested])
                     }
-                    Some(t) => {
-                        return self.err(
-                            self.pos_here(),
-                            format!("unexpected {} in else", tok_desc(&t)),
-                        );
+                    Some(_) => {
+                        let t = self.toks[self.ti].clone();
+                        return self.err(t.1, format!("unexpected {} in else", self.desc(&t)));
                     }
                     None => {
                         let (else_list, stop2) = self.parse_list(false)?;
@@ -738,7 +755,7 @@ impl<'a> Parser<'a> {
             _ => return self.err(pos, "name of template in define clause must be a string"),
         };
         self.expect_end("define clause")?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let (list, stop) = self.parse_list(false)?;
         self.vars = saved_vars;
         match stop {
@@ -758,8 +775,11 @@ impl<'a> Parser<'a> {
     fn parse_template(&mut self, kind: &str, pos: usize) -> PResult<Node> {
         let name = match self.next() {
             Some((Tok::Str(s), _, _)) => s,
-            Some((t, p, _)) => {
-                return self.err(p, format!("unexpected {} in template clause", tok_desc(&t)));
+            Some(t) => {
+                return self.err(
+                    t.1,
+                    format!("unexpected {} in template clause", self.desc(&t)),
+                );
             }
             None => return self.err(pos, "unexpected end in template clause"),
         };
@@ -769,7 +789,7 @@ impl<'a> Parser<'a> {
             None
         };
         if kind == "block" {
-            let saved_vars = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+            let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
             let (list, stop) = self.parse_list(false)?;
             self.vars = saved_vars;
             match stop {
@@ -793,12 +813,12 @@ impl<'a> Parser<'a> {
         let mut decl = Vec::new();
         let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$i, $v :=` (range only).
-        if let Some(Tok::Var(_)) = self.peek() {
+        if let Some(Tok::Var) = self.peek() {
             let save = self.ti;
             let mut names = Vec::new();
             loop {
                 match self.next() {
-                    Some((Tok::Var(v), _, _)) => names.push(v),
+                    Some((Tok::Var, st, end)) => names.push(&self.src[st..end]),
                     _ => {
                         names.clear();
                         break;
@@ -834,9 +854,9 @@ impl<'a> Parser<'a> {
                         }
                     }
                 } else {
-                    self.vars.extend(names.iter().cloned());
+                    self.vars.extend(names.iter().copied());
                 }
-                decl = names;
+                decl = names.into_iter().map(Rc::from).collect();
             }
         }
         let mut cmds = Vec::new();
@@ -854,12 +874,9 @@ impl<'a> Parser<'a> {
                     }
                 }
                 None | Some(Tok::RParen) => break,
-                Some(t) => {
-                    let t = t.clone();
-                    return self.err(
-                        self.pos_here(),
-                        format!("unexpected {} in {ctx}", tok_desc(&t)),
-                    );
+                Some(_) => {
+                    let t = self.toks[self.ti].clone();
+                    return self.err(t.1, format!("unexpected {} in {ctx}", self.desc(&t)));
                 }
             }
         }
@@ -925,18 +942,20 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn fields_after(&mut self) -> Vec<(Rc<str>, usize)> {
-        let mut fields = Vec::new();
-        while let Some(Tok::Field(f)) = self.peek() {
+    /// The field chain right after the token before the cursor (adjacent
+    /// to it: no space between), possibly empty.
+    fn fields_after(&mut self) -> Fields {
+        let start = self.toks[self.ti - 1].2;
+        let mut end = start;
+        while let Some((Tok::Field, st, e)) = self.toks.get(self.ti) {
             // A field must be adjacent to what it follows (no space).
-            let prev_end = self.toks[self.ti - 1].2;
-            if self.toks[self.ti].1 != prev_end {
+            if *st != end {
                 break;
             }
-            fields.push((f.clone(), self.toks[self.ti].1));
+            end = *e;
             self.ti += 1;
         }
-        fields
+        Fields(Span::new(start, end))
     }
 
     fn parse_operand(&mut self) -> PResult<Operand> {
@@ -948,23 +967,24 @@ impl<'a> Parser<'a> {
                 // `.` followed directly by fields cannot happen (lexer makes fields).
                 Operand::Dot
             }
-            Tok::Field(f) => {
-                let mut fs = vec![(f, p)];
-                fs.extend(self.fields_after());
-                return Ok(Operand::Field(Rc::from(fs)));
+            Tok::Field => {
+                let fs = self.fields_after();
+                return Ok(Operand::Field(Fields(Span::new(p, fs.0.end as usize))));
             }
-            Tok::Var(v) => {
+            Tok::Var => {
+                let v = &self.src[p..p_end];
                 if !self.vars.contains(&v) {
                     return self.err(p, format!("undefined variable \"{v}\""));
                 }
                 let fs = self.fields_after();
-                return Ok(Operand::Variable(v, Rc::from(fs)));
+                return Ok(Operand::Variable(Span::new(p, p_end), fs));
             }
-            Tok::Ident(name) => {
-                if !(self.funcs)(&name) {
+            Tok::Ident => {
+                let name = &self.src[p..p_end];
+                if !(self.funcs)(name) {
                     return self.err(p, format!("function {name:?} not defined"));
                 }
-                Operand::Ident(name, Span::new(p, p_end))
+                Operand::Ident(Span::new(p, p_end))
             }
             Tok::Str(s) => Operand::String(s),
             Tok::Num(n) => Operand::Number(n),
@@ -978,16 +998,17 @@ impl<'a> Parser<'a> {
                 }
                 Operand::Pipe(Rc::new(pipe))
             }
-            t => return self.err(p, format!("unexpected {} in operand", tok_desc(&t))),
+            t => {
+                let d = self.desc(&(t, p, p_end));
+                return self.err(p, format!("unexpected {d} in operand"));
+            }
         };
         let fs = self.fields_after();
         if fs.is_empty() {
             return Ok(base);
         }
         match base {
-            Operand::Pipe(_) | Operand::Ident(..) => {
-                Ok(Operand::Chain(Box::new(base), Rc::from(fs)))
-            }
+            Operand::Pipe(_) | Operand::Ident(_) => Ok(Operand::Chain(Box::new(base), fs)),
             Operand::Dot => self.err(p, "unexpected . after term \".\""),
             _ => self.err(
                 p,
@@ -998,25 +1019,25 @@ impl<'a> Parser<'a> {
             ),
         }
     }
-}
 
-fn tok_desc(t: &Tok) -> String {
-    match t {
-        Tok::Dot => "<.>".into(),
-        Tok::Field(f) => format!("<.{f}>"),
-        Tok::Var(v) => format!("<{v}>"),
-        Tok::Ident(i) => format!("<{i}>"),
-        Tok::Str(s) => format!("{s:?}"),
-        Tok::Num(n) => n.text.to_string(),
-        Tok::Bool(b) => b.to_string(),
-        Tok::Nil => "<nil>".into(),
-        Tok::Pipe => "\"|\"".into(),
-        Tok::LParen => "\"(\"".into(),
-        Tok::RParen => "\")\"".into(),
-        Tok::Declare => "\":=\"".into(),
-        Tok::Assign => "\"=\"".into(),
-        Tok::Comma => "\",\"".into(),
-        Tok::Keyword(k) => format!("<{k}>"),
+    /// How Go prints a token in a syntax error.
+    fn desc(&self, (t, st, end): &(Tok, usize, usize)) -> String {
+        let text = &self.src[*st..*end];
+        match t {
+            Tok::Field | Tok::Var | Tok::Ident => format!("<{text}>"),
+            Tok::Dot => "<.>".into(),
+            Tok::Str(s) => format!("{s:?}"),
+            Tok::Num(n) => n.text.to_string(),
+            Tok::Bool(b) => b.to_string(),
+            Tok::Nil => "<nil>".into(),
+            Tok::Pipe => "\"|\"".into(),
+            Tok::LParen => "\"(\"".into(),
+            Tok::RParen => "\")\"".into(),
+            Tok::Declare => "\":=\"".into(),
+            Tok::Assign => "\"=\"".into(),
+            Tok::Comma => "\",\"".into(),
+            Tok::Keyword(k) => format!("<{k}>"),
+        }
     }
 }
 
@@ -1160,7 +1181,7 @@ pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<P
         name: name.clone(),
         funcs: is_func,
         defines: Vec::new(),
-        vars: vec![Rc::from("$")],
+        vars: vec!["$"],
         toks: Vec::new(),
         ti: 0,
         cursor: 0,
