@@ -811,8 +811,8 @@ impl<'e> State<'e> {
         let pos = span.pos();
         match op {
             Operand::Number(n) => match param {
-                Param::Int | Param::Int64 => match n.int {
-                    Some(i) if n.float.is_none_or(|f| f.fract() == 0.0) => {
+                Param::Int | Param::Int64 => match n.int() {
+                    Some(i) if n.float().is_none_or(|f| f.fract() == 0.0) => {
                         Ok(if param == Param::Int {
                             Value::Int(i)
                         } else {
@@ -822,34 +822,34 @@ impl<'e> State<'e> {
                     _ => Err(self.error(
                         pos,
                         self.text(span),
-                        format!("expected integer; found {}", n.text),
+                        format!("expected integer; found {}", self.text(span)),
                     )),
                 },
-                Param::Float64 => match n.float {
+                Param::Float64 => match n.float() {
                     Some(f) => Ok(Value::Float(f)),
                     None => Err(self.error(
                         pos,
                         self.text(span),
-                        format!("expected float; found {}", n.text),
+                        format!("expected float; found {}", self.text(span)),
                     )),
                 },
                 Param::Any => Ok(ideal(n)),
                 Param::String => Err(self.error(
                     pos,
                     self.text(span),
-                    format!("expected string; found {}", n.text),
+                    format!("expected string; found {}", self.text(span)),
                 )),
                 Param::Bool => Err(self.error(
                     pos,
                     self.text(span),
-                    format!("expected bool; found {}", n.text),
+                    format!("expected bool; found {}", self.text(span)),
                 )),
                 _ => Err(self.error(
                     pos,
                     self.text(span),
                     format!(
                         "can't handle {} for arg of type {}",
-                        n.text,
+                        self.text(span),
                         param.go_name()
                     ),
                 )),
@@ -1457,13 +1457,11 @@ fn helm_err(msg: &str) -> String {
 }
 
 fn ideal(n: &parse::Number) -> Value {
-    if n.is_char {
-        return Value::Int(n.int.unwrap_or(0));
+    if n.is_char() {
+        return Value::Int(n.int().unwrap_or(0));
     }
-    let looks_float =
-        n.text.contains(['.', 'e', 'E']) && !n.text.starts_with("0x") && !n.text.starts_with("0X");
-    match (n.int, n.float) {
-        (Some(i), _) if !looks_float => Value::Int(i),
+    match (n.int(), n.float()) {
+        (Some(i), _) if !n.looks_float() => Value::Int(i),
         (_, Some(f)) => Value::Float(f),
         (Some(i), None) => Value::Int(i),
         (None, None) => Value::Nil,

@@ -10,13 +10,49 @@
 use std::rc::Rc;
 
 /// A number literal, kept as Go's untyped constant: which forms it can take.
-#[derive(Clone, Debug, PartialEq)]
+/// (Its text, for errors, is the source text of its operand.)
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Number {
-    pub text: Rc<str>,
-    pub int: Option<i64>,
-    pub float: Option<f64>,
+    // The int and float forms without `Option`s keep operands small.
+    int: i64,
+    float: f64,
+    has_int: bool,
+    has_float: bool,
+    is_char: bool,
+    looks_float: bool,
+}
+
+impl Number {
+    fn new(int: Option<i64>, float: Option<f64>, is_char: bool, looks_float: bool) -> Number {
+        Number {
+            int: int.unwrap_or(0),
+            float: float.unwrap_or(0.0),
+            has_int: int.is_some(),
+            has_float: float.is_some(),
+            is_char,
+            looks_float,
+        }
+    }
+
+    /// The value as an integer, when it is one.
+    pub fn int(&self) -> Option<i64> {
+        self.has_int.then_some(self.int)
+    }
+
+    /// The value as a float, when it can be one.
+    pub fn float(&self) -> Option<f64> {
+        self.has_float.then_some(self.float)
+    }
+
     /// A character constant like `'a'`.
-    pub is_char: bool,
+    pub fn is_char(&self) -> bool {
+        self.is_char
+    }
+
+    /// Written as a float (with a `.` or an exponent, and not in hex).
+    pub fn looks_float(&self) -> bool {
+        self.looks_float
+    }
 }
 
 /// A field chain `.A.B.C`, as the span of its source text: the fields of a
@@ -528,15 +564,7 @@ impl<'a> Parser<'a> {
         match s {
             Some(s) => {
                 let c = s.chars().next().unwrap_or('\0') as i64;
-                Ok((
-                    Number {
-                        text: Rc::from(&self.src[st..=i]),
-                        int: Some(c),
-                        float: Some(c as f64),
-                        is_char: true,
-                    },
-                    i + 1,
-                ))
+                Ok((Number::new(Some(c), Some(c as f64), true, false), i + 1))
             }
             None => self.err(
                 st,
@@ -1027,7 +1055,7 @@ impl<'a> Parser<'a> {
             Tok::Field | Tok::Var | Tok::Ident => format!("<{text}>"),
             Tok::Dot => "<.>".into(),
             Tok::Str(s) => format!("{s:?}"),
-            Tok::Num(n) => n.text.to_string(),
+            Tok::Num(_) => text.to_string(),
             Tok::Bool(b) => b.to_string(),
             Tok::Nil => "<nil>".into(),
             Tok::Pipe => "\"|\"".into(),
@@ -1134,12 +1162,9 @@ pub fn parse_number(text: &str) -> Option<Number> {
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
             .map(|f| f as i64)
     });
-    Some(Number {
-        text: Rc::from(text),
-        int,
-        float,
-        is_char: false,
-    })
+    let looks_float =
+        text.contains(['.', 'e', 'E']) && !text.starts_with("0x") && !text.starts_with("0X");
+    Some(Number::new(int, float, false, looks_float))
 }
 
 /// A hexadecimal float body like `1p60` or `1.8p-3` (after `0x`).
@@ -1221,12 +1246,12 @@ mod tests {
     #[test]
     fn number_literals_follow_go_constants() {
         let n = parse_number("0x1p60").unwrap();
-        assert_eq!(n.float, Some(1152921504606846976.0));
-        assert_eq!(parse_number("0x10").unwrap().int, Some(16));
-        assert_eq!(parse_number("0o17").unwrap().int, Some(15));
-        assert_eq!(parse_number("1_000").unwrap().int, Some(1000));
-        assert_eq!(parse_number("1.5").unwrap().int, None);
-        assert_eq!(parse_number("-0x1.8p1").unwrap().float, Some(-3.0));
+        assert_eq!(n.float(), Some(1152921504606846976.0));
+        assert_eq!(parse_number("0x10").unwrap().int(), Some(16));
+        assert_eq!(parse_number("0o17").unwrap().int(), Some(15));
+        assert_eq!(parse_number("1_000").unwrap().int(), Some(1000));
+        assert_eq!(parse_number("1.5").unwrap().int(), None);
+        assert_eq!(parse_number("-0x1.8p1").unwrap().float(), Some(-3.0));
         assert!(parse_number("12abc").is_none());
     }
 }
