@@ -333,7 +333,7 @@ impl<'e> State<'e> {
 
     fn walk(&mut self, out: &mut String, dot: &Value, node: &Node) -> R<Flow> {
         match node {
-            Node::Text(t) => out.push_str(t),
+            Node::Text(t) => out.push_str(self.text(*t)),
             Node::Action { pipe, .. } => {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
@@ -1410,9 +1410,10 @@ impl<'e> State<'e> {
             Some(p) => p,
             None => {
                 let funcs = self.engine.funcs.clone();
-                let p = parse::parse(SET_NAME, text, &|n| is_func(&funcs, n)).map_err(|e| {
-                    self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
-                })?;
+                let p = parse::parse_shared(SET_NAME, text.clone(), &|n| is_func(&funcs, n))
+                    .map_err(|e| {
+                        self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
+                    })?;
                 let p = Rc::new(TplTrees {
                     main: Rc::new(p.main),
                     defines: p.defines.into_iter().map(Rc::new).collect(),

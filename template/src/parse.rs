@@ -162,7 +162,8 @@ pub struct Pipe {
 
 #[derive(Clone, Debug)]
 pub enum Node {
-    Text(Rc<str>),
+    /// Text to copy out, as a span of the source.
+    Text(Span),
     Action {
         pos: usize,
         pipe: Pipe,
@@ -214,7 +215,7 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         self.root
             .iter()
-            .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+            .all(|n| matches!(n, Node::Text(t) if t.text(&self.source).trim().is_empty()))
     }
 }
 
@@ -294,6 +295,8 @@ fn is_alnum(c: char) -> bool {
 
 struct Parser<'a> {
     src: &'a str,
+    /// `src`, shared with the trees.
+    source: Rc<str>,
     name: Rc<str>,
     funcs: &'a dyn Fn(&str) -> bool,
     defines: Vec<Tree>,
@@ -705,7 +708,9 @@ impl<'a> Parser<'a> {
             t = t.trim_end_matches([' ', '\t', '\r', '\n']);
         }
         if !t.is_empty() {
-            list.push(Node::Text(Rc::from(t)));
+            // `t` is a slice of `self.src`: its offset is its span.
+            let start = t.as_ptr() as usize - self.src.as_ptr() as usize;
+            list.push(Node::Text(Span::new(start, start + t.len())));
         }
     }
 
@@ -794,7 +799,7 @@ impl<'a> Parser<'a> {
         self.defines.push(Tree {
             name,
             parse_name: self.name.clone(),
-            source: Rc::from(""),
+            source: self.source.clone(),
             root: list,
         });
         Ok(())
@@ -828,7 +833,7 @@ impl<'a> Parser<'a> {
             self.defines.push(Tree {
                 name: name.clone(),
                 parse_name: self.name.clone(),
-                source: Rc::from(""),
+                source: self.source.clone(),
                 root: list,
             });
         }
@@ -1192,6 +1197,17 @@ pub struct Parsed {
 
 /// Parses `text` as template `name`. `is_func` tells which identifiers are functions.
 pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<Parsed, ParseError> {
+    parse_shared(name, Rc::from(text), is_func)
+}
+
+/// [`parse`] for a source the caller already holds in an `Rc` (the trees
+/// keep it rather than a copy).
+pub fn parse_shared(
+    name: &str,
+    source: Rc<str>,
+    is_func: &dyn Fn(&str) -> bool,
+) -> Result<Parsed, ParseError> {
+    let text = &*source;
     if u32::try_from(text.len()).is_err() {
         return Err(ParseError {
             name: name.to_string(),
@@ -1200,9 +1216,9 @@ pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<P
         });
     }
     let name: Rc<str> = Rc::from(name);
-    let source: Rc<str> = Rc::from(text);
     let mut p = Parser {
         src: text,
+        source: source.clone(),
         name: name.clone(),
         funcs: is_func,
         defines: Vec::new(),
@@ -1214,14 +1230,7 @@ pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<P
         range_depth: 0,
     };
     let root = p.parse_top()?;
-    let defines = p
-        .defines
-        .into_iter()
-        .map(|mut t| {
-            t.source = source.clone();
-            t
-        })
-        .collect();
+    let defines = p.defines;
     Ok(Parsed {
         main: Tree {
             name: name.clone(),
