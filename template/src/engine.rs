@@ -633,10 +633,10 @@ impl<'e> State<'e> {
             &Operand::Ident(span) => {
                 let cmd = Command {
                     span,
-                    args: vec![Arg {
+                    args: Box::new([Arg {
                         op: op.clone(),
                         span,
-                    }],
+                    }]),
                 };
                 self.eval_function(dot, span, &cmd, None)
             }

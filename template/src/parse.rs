@@ -142,7 +142,7 @@ pub struct Command {
     /// The command's source text (for `at <…>` in errors); it starts at the
     /// command's position.
     pub span: Span,
-    pub args: Vec<Arg>,
+    pub args: Box<[Arg]>,
 }
 
 impl Command {
@@ -155,9 +155,9 @@ impl Command {
 #[derive(Clone, Debug)]
 pub struct Pipe {
     pub pos: usize,
-    pub decl: Vec<Rc<str>>,
+    pub decl: Box<[Rc<str>]>,
     pub is_assign: bool,
-    pub cmds: Vec<Command>,
+    pub cmds: Box<[Command]>,
 }
 
 #[derive(Clone, Debug)]
@@ -171,20 +171,20 @@ pub enum Node {
     If {
         pos: usize,
         pipe: Pipe,
-        list: Vec<Node>,
-        else_list: Option<Vec<Node>>,
+        list: Box<[Node]>,
+        else_list: Option<Box<[Node]>>,
     },
     With {
         pos: usize,
         pipe: Pipe,
-        list: Vec<Node>,
-        else_list: Option<Vec<Node>>,
+        list: Box<[Node]>,
+        else_list: Option<Box<[Node]>>,
     },
     Range {
         pos: usize,
         pipe: Pipe,
-        list: Vec<Node>,
-        else_list: Option<Vec<Node>>,
+        list: Box<[Node]>,
+        else_list: Option<Box<[Node]>>,
     },
     Template {
         pos: usize,
@@ -207,7 +207,7 @@ pub struct Tree {
     /// Name of the file it was parsed from (for error locations).
     pub parse_name: Rc<str>,
     pub source: Rc<str>,
-    pub root: Vec<Node>,
+    pub root: Box<[Node]>,
 }
 
 impl Tree {
@@ -304,6 +304,12 @@ struct Parser<'a> {
     vars: Vec<&'a str>,
     // Current action tokens.
     toks: Vec<(Tok, usize, usize)>,
+    // Lists under construction, innermost last: each is moved out into a
+    // boxed slice of its exact length when it is complete, so the trees
+    // hold no spare capacity and building them does not regrow vectors.
+    node_stack: Vec<Node>,
+    cmd_stack: Vec<Command>,
+    arg_stack: Vec<Arg>,
     ti: usize,
     /// Where to continue scanning text after the current action.
     cursor: usize,
@@ -594,7 +600,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses the whole source into the main tree; defines go to `self.defines`.
-    fn parse_top(&mut self) -> PResult<Vec<Node>> {
+    fn parse_top(&mut self) -> PResult<Box<[Node]>> {
         let (list, stop) = self.parse_list(true)?;
         match stop {
             Stop::Eof => Ok(list),
@@ -604,15 +610,15 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses nodes until `{{end}}`, `{{else…}}` or end of input.
-    fn parse_list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
-        let mut list = Vec::new();
+    fn parse_list(&mut self, top: bool) -> PResult<(Box<[Node]>, Stop)> {
+        let base = self.node_stack.len();
         loop {
             let src = self.src;
             let start = self.cursor;
             let Some(off) = src[start..].find("{{") else {
-                self.push_text(&mut list, start, src.len(), false);
+                self.push_text(start, src.len(), false);
                 self.cursor = src.len();
-                return Ok((list, Stop::Eof));
+                return Ok((self.node_stack.drain(base..).collect(), Stop::Eof));
             };
             let open = start + off;
             let mut inner = open + 2;
@@ -622,7 +628,7 @@ impl<'a> Parser<'a> {
             if trim_left {
                 inner += 1;
             }
-            self.push_text(&mut list, start, open, trim_left);
+            self.push_text(start, open, trim_left);
             // Comment?
             let after_space = if trim_left { inner + 1 } else { inner };
             if src[after_space..].starts_with("/*") {
@@ -655,12 +661,15 @@ impl<'a> Parser<'a> {
                     match k {
                         "end" => {
                             self.expect_end("end")?;
-                            return Ok((list, Stop::End));
+                            return Ok((self.node_stack.drain(base..).collect(), Stop::End));
                         }
-                        "else" => return Ok((list, Stop::Else(action_pos))),
+                        "else" => {
+                            let list = self.node_stack.drain(base..).collect();
+                            return Ok((list, Stop::Else(action_pos)));
+                        }
                         "if" | "with" | "range" => {
                             let node = self.parse_control(k, action_pos)?;
-                            list.push(node);
+                            self.node_stack.push(node);
                         }
                         "define" => {
                             if !top {
@@ -670,7 +679,7 @@ impl<'a> Parser<'a> {
                         }
                         "template" | "block" => {
                             let node = self.parse_template(k, action_pos)?;
-                            list.push(node);
+                            self.node_stack.push(node);
                         }
                         "break" | "continue" => {
                             if self.range_depth == 0 {
@@ -678,7 +687,7 @@ impl<'a> Parser<'a> {
                                     .err(action_pos, format!("{{{{{k}}}}} outside {{{{range}}}}"));
                             }
                             self.expect_end(k)?;
-                            list.push(if k == "break" {
+                            self.node_stack.push(if k == "break" {
                                 Node::Break { pos: action_pos }
                             } else {
                                 Node::Continue { pos: action_pos }
@@ -689,7 +698,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(_) => {
                     let pipe = self.parse_pipe("command")?;
-                    list.push(Node::Action {
+                    self.node_stack.push(Node::Action {
                         pos: action_pos,
                         pipe,
                     });
@@ -698,7 +707,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn push_text(&mut self, list: &mut Vec<Node>, from: usize, to: usize, trim_right: bool) {
+    fn push_text(&mut self, from: usize, to: usize, trim_right: bool) {
         let mut t = &self.src[from..to];
         if self.trim_next {
             t = t.trim_start_matches([' ', '\t', '\r', '\n']);
@@ -710,7 +719,8 @@ impl<'a> Parser<'a> {
         if !t.is_empty() {
             // `t` is a slice of `self.src`: its offset is its span.
             let start = t.as_ptr() as usize - self.src.as_ptr() as usize;
-            list.push(Node::Text(Span::new(start, start + t.len())));
+            self.node_stack
+                .push(Node::Text(Span::new(start, start + t.len())));
         }
     }
 
@@ -742,7 +752,7 @@ impl<'a> Parser<'a> {
                     {
                         self.ti += 1;
                         let nested = self.parse_control(k2, epos)?;
-                        Some(vec![nested])
+                        Some(Box::new([nested]) as Box<[Node]>)
                     }
                     Some(_) => {
                         let t = self.toks[self.ti].clone();
@@ -843,22 +853,26 @@ impl<'a> Parser<'a> {
     /// Parses a pipeline from the remaining tokens of the action.
     fn parse_pipe(&mut self, ctx: &str) -> PResult<Pipe> {
         let pos = self.pos_here();
-        let mut decl = Vec::new();
+        let mut decl = Box::default();
         let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$i, $v :=` (range only).
         if let Some(Tok::Var) = self.peek() {
             let save = self.ti;
-            let mut names = Vec::new();
+            let mut names = [""; 2];
+            let mut n = 0;
             loop {
                 match self.next() {
-                    Some((Tok::Var, st, end)) => names.push(&self.src[st..end]),
+                    Some((Tok::Var, st, end)) => {
+                        names[n] = &self.src[st..end];
+                        n += 1;
+                    }
                     _ => {
-                        names.clear();
+                        n = 0;
                         break;
                     }
                 }
                 match self.peek() {
-                    Some(Tok::Comma) if ctx == "range" && names.len() < 2 => {
+                    Some(Tok::Comma) if ctx == "range" && n < 2 => {
                         self.ti += 1;
                     }
                     Some(Tok::Declare) => {
@@ -871,17 +885,18 @@ impl<'a> Parser<'a> {
                         break;
                     }
                     _ => {
-                        names.clear();
+                        n = 0;
                         break;
                     }
                 }
             }
+            let names = &names[..n];
             if names.is_empty() {
                 self.ti = save;
                 is_assign = false;
             } else {
                 if is_assign {
-                    for n in &names {
+                    for n in names {
                         if !self.vars.contains(n) {
                             return self.err(pos, format!("undefined variable: {n}"));
                         }
@@ -889,16 +904,17 @@ impl<'a> Parser<'a> {
                 } else {
                     self.vars.extend(names.iter().copied());
                 }
-                decl = names.into_iter().map(Rc::from).collect();
+                decl = names.iter().map(|n| Rc::from(*n)).collect();
             }
         }
-        let mut cmds = Vec::new();
+        let base = self.cmd_stack.len();
         loop {
             match self.peek() {
                 None | Some(Tok::RParen) => break,
                 _ => {}
             }
-            cmds.push(self.parse_command()?);
+            let cmd = self.parse_command()?;
+            self.cmd_stack.push(cmd);
             match self.peek() {
                 Some(Tok::Pipe) => {
                     self.ti += 1;
@@ -913,11 +929,12 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let cmds = &self.cmd_stack[base..];
         if cmds.is_empty() {
             return self.err(pos, format!("missing value for {ctx}"));
         }
         // Go: non-executable command in pipeline stage 2+ (literals).
-        for c in cmds.iter().skip(1) {
+        for (i, c) in cmds.iter().enumerate().skip(1) {
             if let Some(first) = c.args.first()
                 && matches!(
                     first.op,
@@ -930,10 +947,7 @@ impl<'a> Parser<'a> {
             {
                 return self.err(
                     c.pos(),
-                    format!(
-                        "non executable command in pipeline stage {}",
-                        cmds.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(1) + 1
-                    ),
+                    format!("non executable command in pipeline stage {}", i + 1),
                 );
             }
         }
@@ -941,13 +955,13 @@ impl<'a> Parser<'a> {
             pos,
             decl,
             is_assign,
-            cmds,
+            cmds: self.cmd_stack.drain(base..).collect(),
         })
     }
 
     fn parse_command(&mut self) -> PResult<Command> {
         let pos = self.pos_here();
-        let mut args = Vec::new();
+        let base = self.arg_stack.len();
         loop {
             match self.peek() {
                 None | Some(Tok::Pipe) | Some(Tok::RParen) => break,
@@ -960,18 +974,18 @@ impl<'a> Parser<'a> {
                 .get(self.ti.saturating_sub(1))
                 .map(|t| t.2)
                 .unwrap_or(st);
-            args.push(Arg {
+            self.arg_stack.push(Arg {
                 op,
                 span: Span::new(st, end),
             });
         }
-        if args.is_empty() {
+        if self.arg_stack.len() == base {
             return self.err(pos, "empty command");
         }
-        let end = args.last().map_or(pos, |a| a.span.end as usize);
+        let end = self.arg_stack.last().map_or(pos, |a| a.span.end as usize);
         Ok(Command {
             span: Span::new(pos, end),
-            args,
+            args: self.arg_stack.drain(base..).collect(),
         })
     }
 
@@ -1224,6 +1238,9 @@ pub fn parse_shared(
         defines: Vec::new(),
         vars: vec!["$"],
         toks: Vec::new(),
+        node_stack: Vec::new(),
+        cmd_stack: Vec::new(),
+        arg_stack: Vec::new(),
         ti: 0,
         cursor: 0,
         trim_next: false,
