@@ -280,10 +280,6 @@ const KEYWORDS: &[&str] = &[
     "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
 ];
 
-struct Lexed {
-    toks: Vec<(Tok, usize, usize)>, // token, start, end (byte offsets in source)
-}
-
 /// Characters Go's lexer treats as space inside actions.
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
@@ -291,6 +287,39 @@ fn is_space(c: u8) -> bool {
 
 fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
+}
+
+/// Length in bytes of the run of [`is_alnum`] characters starting `s`.
+fn alnum_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            i += 1;
+        } else if c < 0x80 {
+            return i;
+        } else {
+            // Beyond ASCII: decode the rest of the run.
+            let rest = s[i..].chars().take_while(|&ch| is_alnum(ch));
+            return i + rest.map(char::len_utf8).sum::<usize>();
+        }
+    }
+    i
+}
+
+/// Offset of the first `{{` in `s`.
+fn find_open(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find('{') {
+        let i = from + i;
+        if b.get(i + 1) == Some(&b'{') {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 struct Parser<'a> {
@@ -336,11 +365,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Lexes one action starting at `start` (just after `{{` and any trim
-    /// marker). Returns tokens and sets `cursor` after `}}`.
-    fn lex_action(&mut self, start: usize) -> PResult<Lexed> {
+    /// marker) into `self.toks` and sets `cursor` after `}}`.
+    fn lex_action(&mut self, start: usize) -> PResult<()> {
         let b = self.src.as_bytes();
         let mut i = start;
-        let mut toks = Vec::new();
+        // One buffer serves every action.
+        let mut toks = std::mem::take(&mut self.toks);
+        toks.clear();
         let mut paren = 0i32;
         loop {
             if i >= b.len() {
@@ -431,23 +462,12 @@ impl<'a> Parser<'a> {
                 }
                 b'.' if !b.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
                     // Field or dot.
-                    let rest = &self.src[i + 1..];
-                    let len: usize = rest
-                        .chars()
-                        .take_while(|&ch| is_alnum(ch))
-                        .map(char::len_utf8)
-                        .sum();
+                    let len = alnum_len(&self.src[i + 1..]);
                     i += 1 + len;
                     if len == 0 { Tok::Dot } else { Tok::Field }
                 }
                 b'$' => {
-                    let rest = &self.src[i + 1..];
-                    let len: usize = rest
-                        .chars()
-                        .take_while(|&ch| is_alnum(ch))
-                        .map(char::len_utf8)
-                        .sum();
-                    i += 1 + len;
+                    i += 1 + alnum_len(&self.src[i + 1..]);
                     Tok::Var
                 }
                 b'0'..=b'9' | b'-' | b'+' | b'.' => {
@@ -465,11 +485,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     let rest = &self.src[i..];
-                    let len: usize = rest
-                        .chars()
-                        .take_while(|&ch| is_alnum(ch))
-                        .map(char::len_utf8)
-                        .sum();
+                    let len = alnum_len(rest);
                     if len == 0 {
                         let ch = rest.chars().next().unwrap_or('?');
                         return self.err(st, format!("unexpected {ch:?} in command"));
@@ -490,7 +506,8 @@ impl<'a> Parser<'a> {
             // Go requires a field/var/ident be followed by space or a delimiter-ish char.
             toks.push((tok, st, i));
         }
-        Ok(Lexed { toks })
+        self.toks = toks;
+        Ok(())
     }
 
     fn scan_number(&self, start: usize) -> usize {
@@ -551,6 +568,9 @@ impl<'a> Parser<'a> {
             }
         }
         let raw = &self.src[st + 1..i];
+        if !raw.contains('\\') {
+            return Ok((Rc::from(raw), i + 1));
+        }
         match unquote(raw) {
             Some(s) => Ok((Rc::from(s.as_str()), i + 1)),
             None => self.err(st, format!("invalid syntax: {:?}", &self.src[st..=i])),
@@ -615,7 +635,7 @@ impl<'a> Parser<'a> {
         loop {
             let src = self.src;
             let start = self.cursor;
-            let Some(off) = src[start..].find("{{") else {
+            let Some(off) = find_open(&src[start..]) else {
                 self.push_text(start, src.len(), false);
                 self.cursor = src.len();
                 return Ok((self.node_stack.drain(base..).collect(), Stop::Eof));
@@ -650,8 +670,7 @@ impl<'a> Parser<'a> {
                 self.trim_next = trim_right;
                 continue;
             }
-            let lexed = self.lex_action(inner)?;
-            self.toks = lexed.toks;
+            self.lex_action(inner)?;
             self.ti = 0;
             let action_pos = self.toks.first().map(|t| t.1).unwrap_or(inner);
             match self.peek().cloned() {
@@ -1142,6 +1161,30 @@ fn unquote(raw: &str) -> Option<String> {
 
 /// Go's number-constant rules for a template literal.
 pub fn parse_number(text: &str) -> Option<Number> {
+    let plain_decimal =
+        text.bytes().all(|c| c.is_ascii_digit()) && (text.len() == 1 || !text.starts_with('0'));
+    let (int, float) = if plain_decimal && !text.is_empty() {
+        // The common case, without the copies below.
+        (text.parse::<i64>().ok(), text.parse::<f64>().ok())
+    } else {
+        number_forms(text)?
+    };
+    if int.is_none() && float.is_none() {
+        return None;
+    }
+    // A float literal that is integral also counts as an int ("1e3" is an int constant in Go).
+    let int = int.or_else(|| {
+        float
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
+            .map(|f| f as i64)
+    });
+    let looks_float =
+        text.contains(['.', 'e', 'E']) && !text.starts_with("0x") && !text.starts_with("0X");
+    Some(Number::new(int, float, false, looks_float))
+}
+
+/// The int and float forms of a number literal (`None` if it is not one).
+fn number_forms(text: &str) -> Option<(Option<i64>, Option<f64>)> {
     let clean: String = text.chars().filter(|&c| c != '_').collect();
     let (neg, body) = match clean.strip_prefix('-') {
         Some(r) => (true, r.to_string()),
@@ -1172,18 +1215,7 @@ pub fn parse_number(text: &str) -> Option<Number> {
     } else {
         lower.parse::<f64>().ok().map(|f| if neg { -f } else { f })
     };
-    if int.is_none() && float.is_none() {
-        return None;
-    }
-    // A float literal that is integral also counts as an int ("1e3" is an int constant in Go).
-    let int = int.or_else(|| {
-        float
-            .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
-            .map(|f| f as i64)
-    });
-    let looks_float =
-        text.contains(['.', 'e', 'E']) && !text.starts_with("0x") && !text.starts_with("0X");
-    Some(Number::new(int, float, false, looks_float))
+    Some((int, float))
 }
 
 /// A hexadecimal float body like `1p60` or `1.8p-3` (after `0x`).
