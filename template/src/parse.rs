@@ -289,21 +289,28 @@ fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
+/// The ASCII bytes [`is_alnum`] accepts.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'_';
+        c += 1;
+    }
+    t
+};
+
 /// Length in bytes of the run of [`is_alnum`] characters starting `s`.
 fn alnum_len(s: &str) -> usize {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_alphanumeric() || c == b'_' {
-            i += 1;
-        } else if c < 0x80 {
-            return i;
-        } else {
-            // Beyond ASCII: decode the rest of the run.
-            let rest = s[i..].chars().take_while(|&ch| is_alnum(ch));
-            return i + rest.map(char::len_utf8).sum::<usize>();
-        }
+    let i = b
+        .iter()
+        .position(|&c| !ASCII_ALNUM[c as usize])
+        .unwrap_or(b.len());
+    if b.get(i).is_some_and(|&c| c >= 0x80) {
+        // Beyond ASCII: decode the rest of the run.
+        let rest = s[i..].chars().take_while(|&ch| is_alnum(ch));
+        return i + rest.map(char::len_utf8).sum::<usize>();
     }
     i
 }
