@@ -10,7 +10,7 @@ use crate::func::{FuncSpec, Param};
 use crate::funcs;
 use crate::funcs::text::sprint;
 use crate::gofmt;
-use crate::parse::{self, Arg, Command, Fields, Node, Operand, Pipe, Span, Tree};
+use crate::parse::{self, Arg, Command, Fields, Node, OneOrMany, Operand, Pipe, Span, Tree};
 
 /// The text of a node in an error (`at <…>`), built only when one is.
 #[derive(Clone, Copy)]
@@ -633,10 +633,10 @@ impl<'e> State<'e> {
             &Operand::Ident(span) => {
                 let cmd = Command {
                     span,
-                    args: Box::new([Arg {
+                    args: OneOrMany::One(Arg {
                         op: op.clone(),
                         span,
-                    }]),
+                    }),
                 };
                 self.eval_function(dot, span, &cmd, None)
             }

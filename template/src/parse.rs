@@ -130,6 +130,38 @@ impl Span {
     }
 }
 
+/// A list that usually holds one item (most pipelines are one command,
+/// half the commands one operand): that item inline, else a boxed slice.
+/// It derefs to a slice either way.
+#[derive(Clone, Debug)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Box<[T]>),
+}
+
+impl<T> OneOrMany<T> {
+    /// Moves the items of `stack` from `base` on into a list.
+    fn take(stack: &mut Vec<T>, base: usize) -> OneOrMany<T> {
+        if stack.len() == base + 1
+            && let Some(item) = stack.pop()
+        {
+            return OneOrMany::One(item);
+        }
+        OneOrMany::Many(stack.drain(base..).collect())
+    }
+}
+
+impl<T> std::ops::Deref for OneOrMany<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            OneOrMany::One(item) => std::slice::from_ref(item),
+            OneOrMany::Many(items) => items,
+        }
+    }
+}
+
 /// One operand of a command and where it is in the source.
 #[derive(Clone, Debug)]
 pub struct Arg {
@@ -142,7 +174,7 @@ pub struct Command {
     /// The command's source text (for `at <…>` in errors); it starts at the
     /// command's position.
     pub span: Span,
-    pub args: Box<[Arg]>,
+    pub args: OneOrMany<Arg>,
 }
 
 impl Command {
@@ -157,7 +189,7 @@ pub struct Pipe {
     pub pos: usize,
     pub decl: Box<[Rc<str>]>,
     pub is_assign: bool,
-    pub cmds: Box<[Command]>,
+    pub cmds: OneOrMany<Command>,
 }
 
 #[derive(Clone, Debug)]
@@ -981,7 +1013,7 @@ impl<'a> Parser<'a> {
             pos,
             decl,
             is_assign,
-            cmds: self.cmd_stack.drain(base..).collect(),
+            cmds: OneOrMany::take(&mut self.cmd_stack, base),
         })
     }
 
@@ -1011,7 +1043,7 @@ impl<'a> Parser<'a> {
         let end = self.arg_stack.last().map_or(pos, |a| a.span.end as usize);
         Ok(Command {
             span: Span::new(pos, end),
-            args: self.arg_stack.drain(base..).collect(),
+            args: OneOrMany::take(&mut self.arg_stack, base),
         })
     }
 
