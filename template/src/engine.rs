@@ -709,9 +709,10 @@ impl<'e> State<'e> {
         // The names are slices of the source; evaluating a method's
         // arguments may switch trees (`include`), so hold on to this one.
         let src = self.tree.source.clone();
-        let mut names = fields.iter(&src).peekable();
-        while let Some((f, _)) = names.next() {
-            let last = names.peek().is_none();
+        let mut rest = fields.0.text(&src);
+        while let Some((f, tail)) = parse::split_field(rest) {
+            rest = tail;
+            let last = rest.is_empty();
             let args: &[Arg] = if last { call_args } else { &[] };
             let fin = if last { final_.clone() } else { None };
             receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node)?;
@@ -906,14 +907,13 @@ impl<'e> State<'e> {
 
     /// Go's `validateType`: assignability, nil for nilable types.
     fn validate(&self, v: Value, param: Param, span: Span) -> R<Value> {
-        let (pos, text) = (span.pos(), self.text(span));
         let ok = match (&v, param) {
             (_, Param::Any) => true,
             (Value::Nil, Param::List | Param::Map | Param::Strings) => true,
             (Value::Nil, p) => {
                 return Err(self.error(
-                    pos,
-                    text,
+                    span.pos(),
+                    self.text(span),
                     format!("invalid value; expected {}", p.go_name()),
                 ));
             }
@@ -936,8 +936,8 @@ impl<'e> State<'e> {
             Ok(v)
         } else {
             Err(self.error(
-                pos,
-                text,
+                span.pos(),
+                self.text(span),
                 format!(
                     "wrong type for value; expected {}; got {}",
                     param.go_name(),
@@ -978,19 +978,14 @@ impl<'e> State<'e> {
         cmd: &Command,
         final_: Option<Value>,
     ) -> R<Value> {
-        let name = self.text(name);
+        // The name is a slice of this tree's source; running the function
+        // may switch trees (`include`), so hold on to this one.
+        let src = self.tree.source.clone();
+        let name = name.text(&src);
         // User (Sprig/Helm) functions override Go's builtins, as in Go.
         if let Some(spec) = self.engine.funcs.get(name).copied() {
             return self.call_native(dot, &spec, cmd, final_);
         }
-        // The parser only lets known functions through.
-        let Some(name) = BUILTINS.iter().chain(HELM).copied().find(|b| *b == name) else {
-            return Err(self.error(
-                cmd.pos(),
-                self.text(cmd.span),
-                format!("{name:?} is not a defined function"),
-            ));
-        };
         match name {
             "and" | "or" => self.eval_and_or(dot, name, cmd, final_),
             _ => {
@@ -1632,9 +1627,7 @@ fn short_kind(p: Param) -> &'static str {
 /// Where Go positions a field chain `.a.b.c`: at its second field when it
 /// has one (the parser builds the node from the chain that starts there).
 fn field_pos(src: &str, fields: Fields, fallback: usize) -> usize {
-    let mut it = fields.iter(src).map(|(_, p)| p);
-    let first = it.next();
-    it.next().or(first).unwrap_or(fallback)
+    fields.second_pos(src).unwrap_or(fallback)
 }
 
 /// Where Go positions `$x.a.b` or `(pipe).a.b`: at the first field.

@@ -70,14 +70,34 @@ impl Fields {
         let mut rest = self.0.text(src);
         let mut at = self.0.pos();
         std::iter::from_fn(move || {
-            let body = rest.strip_prefix('.')?;
-            let len = body.find('.').unwrap_or(body.len());
-            let item = (&body[..len], at);
-            rest = &body[len..];
-            at += 1 + len;
+            let (name, tail) = split_field(rest)?;
+            let item = (name, at);
+            rest = tail;
+            at += 1 + name.len();
             Some(item)
         })
     }
+
+    /// Byte offset of the second field's `.name` token, else the first's.
+    pub fn second_pos(self, src: &str) -> Option<usize> {
+        let text = self.0.text(src).as_bytes();
+        let first = text.first()?;
+        debug_assert_eq!(*first, b'.');
+        let at = text[1..]
+            .iter()
+            .position(|&b| b == b'.')
+            .map_or(0, |i| i + 1);
+        Some(self.0.pos() + at)
+    }
+}
+
+/// The first name of a field chain's text (`.a.b` gives `a`) and the text
+/// after it (`.b`).
+pub fn split_field(chain: &str) -> Option<(&str, &str)> {
+    let body = chain.strip_prefix('.')?;
+    // Names are short: a plain scan beats `find`.
+    let len = body.bytes().position(|b| b == b'.').unwrap_or(body.len());
+    Some(body.split_at(len))
 }
 
 #[derive(Clone, Debug)]
