@@ -10,9 +10,20 @@ use crate::func::{FuncSpec, Param};
 use crate::funcs;
 use crate::funcs::text::sprint;
 use crate::gofmt;
-use crate::parse::{self, Command, Node, Operand, Pipe, Tree};
+use crate::parse::{self, Arg, Command, Fields, Node, OneOrMany, Operand, Pipe, Span, Tree};
 
-type Field = (Rc<str>, usize);
+/// The text of a node in an error (`at <…>`), built only when one is.
+#[derive(Clone, Copy)]
+struct NodeText {
+    prefix: &'static str,
+    span: Span,
+}
+
+impl NodeText {
+    fn span(span: Span) -> NodeText {
+        NodeText { prefix: "", span }
+    }
+}
 use crate::value::Value;
 
 /// Go builtins handled by the executor (they see unevaluated or reflect-level values).
@@ -285,6 +296,21 @@ impl<'e> State<'e> {
         self.engine.trees.get(name).cloned()
     }
 
+    /// The source text of a span of the tree being executed.
+    fn text(&self, span: Span) -> &str {
+        span.text(&self.tree.source)
+    }
+
+    fn node_text(&self, node: NodeText) -> String {
+        format!("{}{}", node.prefix, self.text(node.span))
+    }
+
+    /// Where Go positions a field chain `.a.b.c`: at its second field when it
+    /// has one (the parser builds the node from the chain that starts there).
+    fn field_pos(&self, fields: Fields, fallback: usize) -> usize {
+        field_pos(&self.tree.source, fields, fallback)
+    }
+
     fn error(&self, pos: usize, node: &str, message: impl Into<String>) -> Error {
         Error::Exec {
             location: parse::location(&self.tree, pos),
@@ -307,7 +333,7 @@ impl<'e> State<'e> {
 
     fn walk(&mut self, out: &mut String, dot: &Value, node: &Node) -> R<Flow> {
         match node {
-            Node::Text(t) => out.push_str(t),
+            Node::Text(t) => out.push_str(self.text(*t)),
             Node::Action { pipe, .. } => {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
@@ -420,7 +446,7 @@ impl<'e> State<'e> {
                 .collect(),
             Value::Int(n) | Value::Int64(n) => {
                 if pipe.decl.len() > 1 {
-                    let (at, text) = range_node(pipe, pos);
+                    let (at, text) = range_node(&self.tree.source, pipe, pos);
                     return Err(self.error(
                         at,
                         &text,
@@ -434,7 +460,7 @@ impl<'e> State<'e> {
             }
             Value::Nil => Vec::new(),
             Value::Bool(_) | Value::Float(_) | Value::String(_) | Value::Object(_) => {
-                let (at, text) = range_node(pipe, pos);
+                let (at, text) = range_node(&self.tree.source, pipe, pos);
                 return Err(self.error(
                     at,
                     &text,
@@ -520,10 +546,11 @@ impl<'e> State<'e> {
 
     fn not_a_function(&self, cmd: &Command, final_: &Option<Value>) -> R<()> {
         if cmd.args.len() > 1 || final_.is_some() {
+            let text = self.text(cmd.args[0].span);
             return Err(self.error(
-                cmd.pos,
-                &cmd.arg_text[0],
-                format!("can't give argument to non-function {}", cmd.arg_text[0]),
+                cmd.pos(),
+                text,
+                format!("can't give argument to non-function {text}"),
             ));
         }
         Ok(())
@@ -531,33 +558,33 @@ impl<'e> State<'e> {
 
     fn eval_command(&mut self, dot: &Value, cmd: &Command, final_: Option<Value>) -> R<Value> {
         let first = &cmd.args[0];
-        let text = || cmd.arg_text[0].to_string();
-        match first {
-            Operand::Field(fs) => self.eval_field_chain(
+        let node = NodeText::span(first.span);
+        match &first.op {
+            &Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
                 NilKind::Silent,
                 fs,
                 &cmd.args[1..],
                 final_,
-                field_pos(fs, cmd.pos),
-                &text,
+                self.field_pos(fs, cmd.pos()),
+                node,
             ),
             Operand::Chain(base, fs) => {
-                let v = self.eval_operand_value(dot, base, cmd.pos)?;
+                let v = self.eval_operand_value(dot, base, cmd.pos())?;
                 self.eval_field_chain(
                     dot,
                     v,
                     NilKind::Silent,
-                    fs,
+                    *fs,
                     &cmd.args[1..],
                     final_,
-                    chain_pos(fs, cmd.pos),
-                    &text,
+                    chain_pos(*fs, cmd.pos()),
+                    node,
                 )
             }
-            Operand::Variable(name, fs) => {
-                let v = self.var(name, cmd.pos)?;
+            &Operand::Variable(name, fs) => {
+                let v = self.var(self.text(name), cmd.pos())?;
                 if fs.is_empty() {
                     self.not_a_function(cmd, &final_)?;
                     return Ok(v);
@@ -569,11 +596,11 @@ impl<'e> State<'e> {
                     fs,
                     &cmd.args[1..],
                     final_,
-                    chain_pos(fs, cmd.pos),
-                    &text,
+                    chain_pos(fs, cmd.pos()),
+                    node,
                 )
             }
-            Operand::Ident(name) => self.eval_function(dot, name, cmd, final_),
+            &Operand::Ident(name) => self.eval_function(dot, name, cmd, final_),
             Operand::Pipe(p) => {
                 self.not_a_function(cmd, &final_)?;
                 self.eval_pipeline(dot, p)
@@ -582,7 +609,7 @@ impl<'e> State<'e> {
                 self.not_a_function(cmd, &final_)?;
                 Ok(dot.clone())
             }
-            Operand::Nil => Err(self.error(cmd.pos, &cmd.text, "nil is not a command")),
+            Operand::Nil => Err(self.error(cmd.pos(), self.text(cmd.span), "nil is not a command")),
             Operand::Bool(b) => {
                 self.not_a_function(cmd, &final_)?;
                 Ok(Value::Bool(*b))
@@ -603,28 +630,28 @@ impl<'e> State<'e> {
         match op {
             Operand::Dot => Ok(dot.clone()),
             Operand::Pipe(p) => self.eval_pipeline(dot, p),
-            Operand::Ident(name) => {
+            &Operand::Ident(span) => {
                 let cmd = Command {
-                    pos,
-                    args: vec![op.clone()],
-                    text: name.clone(),
-                    arg_text: vec![name.clone()],
-                    arg_pos: vec![pos],
+                    span,
+                    args: OneOrMany::One(Arg {
+                        op: op.clone(),
+                        span,
+                    }),
                 };
-                self.eval_function(dot, name, &cmd, None)
+                self.eval_function(dot, span, &cmd, None)
             }
-            Operand::Field(fs) => self.eval_field_chain(
+            &Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
                 NilKind::Silent,
                 fs,
                 &[],
                 None,
-                field_pos(fs, pos),
-                &|| field_text("", fs),
+                self.field_pos(fs, pos),
+                NodeText::span(fs.0),
             ),
-            Operand::Variable(name, fs) => {
-                let v = self.var(name, pos)?;
+            &Operand::Variable(name, fs) => {
+                let v = self.var(self.text(name), pos)?;
                 if fs.is_empty() {
                     return Ok(v);
                 }
@@ -636,7 +663,10 @@ impl<'e> State<'e> {
                     &[],
                     None,
                     chain_pos(fs, pos),
-                    &|| field_text(name, fs),
+                    NodeText::span(Span {
+                        start: name.start,
+                        end: fs.0.end,
+                    }),
                 )
             }
             Operand::Chain(base, fs) => {
@@ -645,11 +675,14 @@ impl<'e> State<'e> {
                     dot,
                     v,
                     NilKind::Silent,
-                    fs,
+                    *fs,
                     &[],
                     None,
-                    chain_pos(fs, pos),
-                    &|| format!("(…){}", field_text("", fs)),
+                    chain_pos(*fs, pos),
+                    NodeText {
+                        prefix: "(…)",
+                        span: fs.0,
+                    },
                 )
             }
             Operand::String(s) => Ok(Value::String(s.clone())),
@@ -667,18 +700,22 @@ impl<'e> State<'e> {
         dot: &Value,
         mut receiver: Value,
         mut nil_kind: NilKind,
-        fields: &[Field],
-        call_args: &[Operand],
+        fields: Fields,
+        call_args: &[Arg],
         final_: Option<Value>,
         pos: usize,
-        node_text: &dyn Fn() -> String,
+        node: NodeText,
     ) -> R<Value> {
-        let n = fields.len();
-        for (i, (f, _)) in fields.iter().enumerate() {
-            let last = i + 1 == n;
-            let args: &[Operand] = if last { call_args } else { &[] };
+        // The names are slices of the source; evaluating a method's
+        // arguments may switch trees (`include`), so hold on to this one.
+        let src = self.tree.source.clone();
+        let mut rest = fields.0.text(&src);
+        while let Some((f, tail)) = parse::split_field(rest) {
+            rest = tail;
+            let last = rest.is_empty();
+            let args: &[Arg] = if last { call_args } else { &[] };
             let fin = if last { final_.clone() } else { None };
-            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node_text)?;
+            receiver = self.eval_field(dot, f, receiver, nil_kind, args, fin, pos, node)?;
             nil_kind = NilKind::Error;
         }
         Ok(receiver)
@@ -691,10 +728,10 @@ impl<'e> State<'e> {
         name: &str,
         receiver: Value,
         nil_kind: NilKind,
-        args: &[Operand],
+        args: &[Arg],
         final_: Option<Value>,
         pos: usize,
-        node_text: &dyn Fn() -> String,
+        node: NodeText,
     ) -> R<Value> {
         let has_args = !args.is_empty() || final_.is_some();
         match &receiver {
@@ -702,7 +739,7 @@ impl<'e> State<'e> {
                 NilKind::Silent => Ok(Value::Nil),
                 NilKind::Error => Err(self.error(
                     pos,
-                    &node_text(),
+                    &self.node_text(node),
                     format!("nil pointer evaluating interface {{}}.{name}"),
                 )),
             },
@@ -710,7 +747,7 @@ impl<'e> State<'e> {
                 if has_args {
                     return Err(self.error(
                         pos,
-                        &node_text(),
+                        &self.node_text(node),
                         format!("{name} is not a method but has arguments"),
                     ));
                 }
@@ -724,29 +761,31 @@ impl<'e> State<'e> {
                 if has_args {
                     let mut vals = Vec::new();
                     for a in args {
-                        vals.push(self.eval_operand_value(dot, a, pos)?);
+                        vals.push(self.eval_operand_value(dot, &a.op, pos)?);
                     }
                     if let Some(f) = final_ {
                         vals.push(f);
                     }
                     match o.call(name, &vals) {
                         Some(Ok(v)) => Ok(v),
-                        Some(Err(e)) => {
-                            Err(self.error(pos, &node_text(), format!("error calling {name}: {e}")))
-                        }
+                        Some(Err(e)) => Err(self.error(
+                            pos,
+                            &self.node_text(node),
+                            format!("error calling {name}: {e}"),
+                        )),
                         None => Err(self.error(
                             pos,
-                            &node_text(),
+                            &self.node_text(node),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         )),
                     }
                 } else {
                     match o.field(name) {
                         Some(Ok(v)) => Ok(v),
-                        Some(Err(e)) => Err(self.error(pos, &node_text(), e)),
+                        Some(Err(e)) => Err(self.error(pos, &self.node_text(node), e)),
                         None => Err(self.error(
                             pos,
-                            &node_text(),
+                            &self.node_text(node),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         )),
                     }
@@ -760,7 +799,7 @@ impl<'e> State<'e> {
                 };
                 Err(self.error(
                     pos,
-                    &node_text(),
+                    &self.node_text(node),
                     format!("can't evaluate field {name} in type {ty}"),
                 ))
             }
@@ -769,67 +808,85 @@ impl<'e> State<'e> {
 
     /// Evaluates an argument for a parameter of type `param`, with Go's
     /// constant conversions and type checks.
-    fn eval_arg(
-        &mut self,
-        dot: &Value,
-        param: Param,
-        op: &Operand,
-        pos: usize,
-        text: &str,
-    ) -> R<Value> {
+    fn eval_arg(&mut self, dot: &Value, param: Param, op: &Operand, span: Span) -> R<Value> {
+        let pos = span.pos();
         match op {
             Operand::Number(n) => match param {
-                Param::Int | Param::Int64 => match n.int {
-                    Some(i) if n.float.is_none_or(|f| f.fract() == 0.0) => {
+                Param::Int | Param::Int64 => match n.int() {
+                    Some(i) if n.float().is_none_or(|f| f.fract() == 0.0) => {
                         Ok(if param == Param::Int {
                             Value::Int(i)
                         } else {
                             Value::Int64(i)
                         })
                     }
-                    _ => Err(self.error(pos, text, format!("expected integer; found {}", n.text))),
+                    _ => Err(self.error(
+                        pos,
+                        self.text(span),
+                        format!("expected integer; found {}", self.text(span)),
+                    )),
                 },
-                Param::Float64 => match n.float {
+                Param::Float64 => match n.float() {
                     Some(f) => Ok(Value::Float(f)),
-                    None => Err(self.error(pos, text, format!("expected float; found {}", n.text))),
+                    None => Err(self.error(
+                        pos,
+                        self.text(span),
+                        format!("expected float; found {}", self.text(span)),
+                    )),
                 },
                 Param::Any => Ok(ideal(n)),
-                Param::String => {
-                    Err(self.error(pos, text, format!("expected string; found {}", n.text)))
-                }
-                Param::Bool => {
-                    Err(self.error(pos, text, format!("expected bool; found {}", n.text)))
-                }
+                Param::String => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected string; found {}", self.text(span)),
+                )),
+                Param::Bool => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected bool; found {}", self.text(span)),
+                )),
                 _ => Err(self.error(
                     pos,
-                    text,
+                    self.text(span),
                     format!(
                         "can't handle {} for arg of type {}",
-                        n.text,
+                        self.text(span),
                         param.go_name()
                     ),
                 )),
             },
             Operand::String(s) => match param {
                 Param::String | Param::Any => Ok(Value::String(s.clone())),
-                Param::Int | Param::Int64 => {
-                    Err(self.error(pos, text, format!("expected integer; found {text}")))
-                }
-                Param::Float64 => {
-                    Err(self.error(pos, text, format!("expected float; found {text}")))
-                }
-                Param::Bool => Err(self.error(pos, text, format!("expected bool; found {text}"))),
+                Param::Int | Param::Int64 => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected integer; found {}", self.text(span)),
+                )),
+                Param::Float64 => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected float; found {}", self.text(span)),
+                )),
+                Param::Bool => Err(self.error(
+                    pos,
+                    self.text(span),
+                    format!("expected bool; found {}", self.text(span)),
+                )),
                 _ => Err(self.error(
                     pos,
-                    text,
-                    format!("can't handle {text} for arg of type {}", param.go_name()),
+                    self.text(span),
+                    format!(
+                        "can't handle {} for arg of type {}",
+                        self.text(span),
+                        param.go_name()
+                    ),
                 )),
             },
             Operand::Bool(b) => match param {
                 Param::Bool | Param::Any => Ok(Value::Bool(*b)),
                 _ => Err(self.error(
                     pos,
-                    text,
+                    self.text(span),
                     format!("expected {}; found {b}", short_kind(param)),
                 )),
             },
@@ -837,26 +894,26 @@ impl<'e> State<'e> {
                 Param::Any | Param::List | Param::Map | Param::Strings => Ok(Value::Nil),
                 _ => Err(self.error(
                     pos,
-                    text,
+                    self.text(span),
                     format!("cannot assign nil to {}", param.go_name()),
                 )),
             },
             _ => {
                 let v = self.eval_operand_value(dot, op, pos)?;
-                self.validate(v, param, pos, text)
+                self.validate(v, param, span)
             }
         }
     }
 
     /// Go's `validateType`: assignability, nil for nilable types.
-    fn validate(&self, v: Value, param: Param, pos: usize, text: &str) -> R<Value> {
+    fn validate(&self, v: Value, param: Param, span: Span) -> R<Value> {
         let ok = match (&v, param) {
             (_, Param::Any) => true,
             (Value::Nil, Param::List | Param::Map | Param::Strings) => true,
             (Value::Nil, p) => {
                 return Err(self.error(
-                    pos,
-                    text,
+                    span.pos(),
+                    self.text(span),
                     format!("invalid value; expected {}", p.go_name()),
                 ));
             }
@@ -879,8 +936,8 @@ impl<'e> State<'e> {
             Ok(v)
         } else {
             Err(self.error(
-                pos,
-                text,
+                span.pos(),
+                self.text(span),
                 format!(
                     "wrong type for value; expected {}; got {}",
                     param.go_name(),
@@ -897,8 +954,8 @@ impl<'e> State<'e> {
         final_: Option<Value>,
     ) -> R<Vec<Value>> {
         let mut out = Vec::with_capacity(cmd.args.len());
-        for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            out.push(self.eval_arg(dot, Param::Any, a, cmd.arg_pos[i], &cmd.arg_text[i])?);
+        for a in cmd.args.iter().skip(1) {
+            out.push(self.eval_arg(dot, Param::Any, &a.op, a.span)?);
         }
         if let Some(f) = final_ {
             out.push(f);
@@ -907,16 +964,24 @@ impl<'e> State<'e> {
     }
 
     fn call_error(&self, cmd: &Command, name: &str, msg: impl std::fmt::Display) -> Error {
-        self.error(cmd.pos, &cmd.text, format!("error calling {name}: {msg}"))
+        self.error(
+            cmd.pos(),
+            self.text(cmd.span),
+            format!("error calling {name}: {msg}"),
+        )
     }
 
     fn eval_function(
         &mut self,
         dot: &Value,
-        name: &str,
+        name: Span,
         cmd: &Command,
         final_: Option<Value>,
     ) -> R<Value> {
+        // The name is a slice of this tree's source; running the function
+        // may switch trees (`include`), so hold on to this one.
+        let src = self.tree.source.clone();
+        let name = name.text(&src);
         // User (Sprig/Helm) functions override Go's builtins, as in Go.
         if let Some(spec) = self.engine.funcs.get(name).copied() {
             return self.call_native(dot, &spec, cmd, final_);
@@ -942,8 +1007,8 @@ impl<'e> State<'e> {
         if spec.variadic.is_some() {
             if given < fixed {
                 return Err(self.error(
-                    cmd.pos,
-                    &cmd.arg_text[0],
+                    cmd.pos(),
+                    self.text(cmd.args[0].span),
                     format!(
                         "wrong number of args for {}: want at least {fixed} got {given}",
                         spec.name
@@ -952,8 +1017,8 @@ impl<'e> State<'e> {
             }
         } else if given != fixed {
             return Err(self.error(
-                cmd.pos,
-                &cmd.arg_text[0],
+                cmd.pos(),
+                self.text(cmd.args[0].span),
                 format!(
                     "wrong number of args for {}: want {fixed} got {given}",
                     spec.name
@@ -969,18 +1034,18 @@ impl<'e> State<'e> {
         };
         let mut args = Vec::with_capacity(given);
         for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            args.push(self.eval_arg(dot, param_at(i - 1), a, cmd.arg_pos[i], &cmd.arg_text[i])?);
+            args.push(self.eval_arg(dot, param_at(i - 1), &a.op, a.span)?);
         }
         if let Some(f) = final_ {
             let p = param_at(given - 1);
             // Go reports a bad piped value at the command's last argument.
             let last = cmd.args.len() - 1;
-            let (at, text) = if last > 0 {
-                (cmd.arg_pos[last], &cmd.arg_text[last])
+            let at = if last > 0 {
+                cmd.args[last].span
             } else {
-                (cmd.pos, &cmd.text)
+                cmd.span
             };
-            args.push(self.validate(f, p, at, text)?);
+            args.push(self.validate(f, p, at)?);
         }
         (spec.call)(&args).map_err(|e| self.call_error(cmd, spec.name, e))
     }
@@ -995,14 +1060,14 @@ impl<'e> State<'e> {
         let n = cmd.args.len() - 1 + usize::from(final_.is_some());
         if n == 0 {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!("wrong number of args for {name}: want at least 1 got 0"),
             ));
         }
         let mut last = Value::Nil;
-        for (i, a) in cmd.args.iter().enumerate().skip(1) {
-            last = self.eval_arg(dot, Param::Any, a, cmd.arg_pos[i], &cmd.arg_text[i])?;
+        for a in cmd.args.iter().skip(1) {
+            last = self.eval_arg(dot, Param::Any, &a.op, a.span)?;
             if (name == "and") != last.truthy() {
                 return Ok(last);
             }
@@ -1017,8 +1082,8 @@ impl<'e> State<'e> {
         let want = |n: usize| -> R<()> {
             if args.len() != n {
                 return Err(self.error(
-                    cmd.pos,
-                    &cmd.arg_text[0],
+                    cmd.pos(),
+                    self.text(cmd.args[0].span),
                     format!(
                         "wrong number of args for {name}: want {n} got {}",
                         args.len()
@@ -1053,8 +1118,8 @@ impl<'e> State<'e> {
             "index" => {
                 if args.is_empty() {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         "wrong number of args for index: want at least 1 got 0",
                     ));
                 }
@@ -1111,8 +1176,8 @@ impl<'e> State<'e> {
             "slice" => {
                 if args.is_empty() {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         "wrong number of args for slice: want at least 1 got 0",
                     ));
                 }
@@ -1162,16 +1227,16 @@ impl<'e> State<'e> {
             "printf" => {
                 if args.is_empty() {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         "wrong number of args for printf: want at least 1 got 0",
                     ));
                 }
                 match &args[0] {
                     Value::String(f) => Ok(Value::from(gofmt::sprintf(f, &args[1..]))),
                     other => Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         format!(
                             "wrong type for value; expected string; got {}",
                             other.type_name()
@@ -1218,8 +1283,8 @@ impl<'e> State<'e> {
                 want(2)?;
                 let Value::String(msg) = &args[0] else {
                     return Err(self.error(
-                        cmd.pos,
-                        &cmd.text,
+                        cmd.pos(),
+                        self.text(cmd.span),
                         format!(
                             "wrong type for value; expected string; got {}",
                             args[0].type_name()
@@ -1256,8 +1321,8 @@ impl<'e> State<'e> {
                 }
             }
             _ => Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!("{name:?} is not a defined function"),
             )),
         }
@@ -1266,8 +1331,8 @@ impl<'e> State<'e> {
     fn include(&mut self, cmd: &Command, args: &[Value]) -> R<Value> {
         if args.len() != 2 {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!(
                     "wrong number of args for include: want 2 got {}",
                     args.len()
@@ -1276,8 +1341,8 @@ impl<'e> State<'e> {
         }
         let Value::String(name) = &args[0] else {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!(
                     "wrong type for value; expected string; got {}",
                     args[0].type_name()
@@ -1295,7 +1360,7 @@ impl<'e> State<'e> {
         let r = match self.find_tree(name) {
             Some(tree) => {
                 let mut out = String::new();
-                self.exec_tree(&mut out, tree, &args[1], cmd.pos)
+                self.exec_tree(&mut out, tree, &args[1], cmd.pos())
                     .map(|()| Value::from(out))
             }
             None => Err(Error::Plain(format!(
@@ -1306,7 +1371,7 @@ impl<'e> State<'e> {
             *c -= 1;
         }
         r.map_err(|e| {
-            let mut outer = self.error(cmd.pos, &cmd.text, "error calling include");
+            let mut outer = self.error(cmd.pos(), self.text(cmd.span), "error calling include");
             if let Error::Exec { cause, .. } = &mut outer {
                 *cause = Some(Box::new(e));
             }
@@ -1317,15 +1382,15 @@ impl<'e> State<'e> {
     fn tpl(&mut self, cmd: &Command, args: &[Value]) -> R<Value> {
         if args.len() != 2 {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!("wrong number of args for tpl: want 2 got {}", args.len()),
             ));
         }
         let Value::String(text) = &args[0] else {
             return Err(self.error(
-                cmd.pos,
-                &cmd.text,
+                cmd.pos(),
+                self.text(cmd.span),
                 format!(
                     "wrong type for value; expected string; got {}",
                     args[0].type_name()
@@ -1340,9 +1405,10 @@ impl<'e> State<'e> {
             Some(p) => p,
             None => {
                 let funcs = self.engine.funcs.clone();
-                let p = parse::parse(SET_NAME, text, &|n| is_func(&funcs, n)).map_err(|e| {
-                    self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
-                })?;
+                let p = parse::parse_shared(SET_NAME, text.clone(), &|n| is_func(&funcs, n))
+                    .map_err(|e| {
+                        self.call_error(cmd, "tpl", format!("cannot parse template {text:?}: {e}"))
+                    })?;
                 let p = Rc::new(TplTrees {
                     main: Rc::new(p.main),
                     defines: p.defines.into_iter().map(Rc::new).collect(),
@@ -1365,7 +1431,7 @@ impl<'e> State<'e> {
             self.overlay.replace(Rc::new(overlay))
         };
         let mut out = String::new();
-        let r = self.exec_tree(&mut out, parsed.main.clone(), vals, cmd.pos);
+        let r = self.exec_tree(&mut out, parsed.main.clone(), vals, cmd.pos());
         self.overlay = saved_overlay;
         r.map_err(|e| {
             self.call_error(
@@ -1387,13 +1453,11 @@ fn helm_err(msg: &str) -> String {
 }
 
 fn ideal(n: &parse::Number) -> Value {
-    if n.is_char {
-        return Value::Int(n.int.unwrap_or(0));
+    if n.is_char() {
+        return Value::Int(n.int().unwrap_or(0));
     }
-    let looks_float =
-        n.text.contains(['.', 'e', 'E']) && !n.text.starts_with("0x") && !n.text.starts_with("0X");
-    match (n.int, n.float) {
-        (Some(i), _) if !looks_float => Value::Int(i),
+    match (n.int(), n.float()) {
+        (Some(i), _) if !n.looks_float() => Value::Int(i),
         (_, Some(f)) => Value::Float(f),
         (Some(i), None) => Value::Int(i),
         (None, None) => Value::Nil,
@@ -1562,34 +1626,29 @@ fn short_kind(p: Param) -> &'static str {
 
 /// Where Go positions a field chain `.a.b.c`: at its second field when it
 /// has one (the parser builds the node from the chain that starts there).
-fn field_pos(fields: &[Field], fallback: usize) -> usize {
-    fields.get(1).or(fields.first()).map_or(fallback, |f| f.1)
+fn field_pos(src: &str, fields: Fields, fallback: usize) -> usize {
+    fields.second_pos(src).unwrap_or(fallback)
 }
 
 /// Where Go positions `$x.a.b` or `(pipe).a.b`: at the first field.
-fn chain_pos(fields: &[Field], fallback: usize) -> usize {
-    fields.first().map_or(fallback, |f| f.1)
-}
-
-fn field_text(base: &str, fields: &[Field]) -> String {
-    let mut s = base.to_string();
-    for (f, _) in fields {
-        s.push('.');
-        s.push_str(f);
+fn chain_pos(fields: Fields, fallback: usize) -> usize {
+    if fields.is_empty() {
+        fallback
+    } else {
+        fields.0.pos()
     }
-    s
 }
 
 /// Where Go reports a range error: at the pipeline's last command's operand.
-fn range_node(pipe: &Pipe, fallback: usize) -> (usize, String) {
+fn range_node(src: &str, pipe: &Pipe, fallback: usize) -> (usize, String) {
     match pipe.cmds.last() {
         Some(c) => {
-            let at = match c.args.first() {
-                Some(Operand::Field(fs)) => field_pos(fs, c.pos),
-                Some(Operand::Variable(_, fs) | Operand::Chain(_, fs)) => chain_pos(fs, c.pos),
-                _ => c.arg_pos.first().copied().unwrap_or(c.pos),
+            let at = match c.args.first().map(|a| &a.op) {
+                Some(&Operand::Field(fs)) => field_pos(src, fs, c.pos()),
+                Some(&Operand::Variable(_, fs) | &Operand::Chain(_, fs)) => chain_pos(fs, c.pos()),
+                _ => c.args.first().map_or(c.pos(), |a| a.span.pos()),
             };
-            (at, c.text.to_string())
+            (at, c.span.text(src).to_string())
         }
         None => (fallback, String::new()),
     }

@@ -10,17 +10,95 @@
 use std::rc::Rc;
 
 /// A number literal, kept as Go's untyped constant: which forms it can take.
-#[derive(Clone, Debug, PartialEq)]
+/// (Its text, for errors, is the source text of its operand.)
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Number {
-    pub text: Rc<str>,
-    pub int: Option<i64>,
-    pub float: Option<f64>,
-    /// A character constant like `'a'`.
-    pub is_char: bool,
+    // The int and float forms without `Option`s keep operands small.
+    int: i64,
+    float: f64,
+    has_int: bool,
+    has_float: bool,
+    is_char: bool,
+    looks_float: bool,
 }
 
-/// A field chain: each name with the byte offset of its `.name` token.
-pub type Fields = Rc<[(Rc<str>, usize)]>;
+impl Number {
+    fn new(int: Option<i64>, float: Option<f64>, is_char: bool, looks_float: bool) -> Number {
+        Number {
+            int: int.unwrap_or(0),
+            float: float.unwrap_or(0.0),
+            has_int: int.is_some(),
+            has_float: float.is_some(),
+            is_char,
+            looks_float,
+        }
+    }
+
+    /// The value as an integer, when it is one.
+    pub fn int(&self) -> Option<i64> {
+        self.has_int.then_some(self.int)
+    }
+
+    /// The value as a float, when it can be one.
+    pub fn float(&self) -> Option<f64> {
+        self.has_float.then_some(self.float)
+    }
+
+    /// A character constant like `'a'`.
+    pub fn is_char(&self) -> bool {
+        self.is_char
+    }
+
+    /// Written as a float (with a `.` or an exponent, and not in hex).
+    pub fn looks_float(&self) -> bool {
+        self.looks_float
+    }
+}
+
+/// A field chain `.A.B.C`, as the span of its source text: the fields of a
+/// chain are adjacent, so the names are the text split at the dots.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fields(pub Span);
+
+impl Fields {
+    pub fn is_empty(self) -> bool {
+        self.0.start >= self.0.end
+    }
+
+    /// Each field's name and the byte offset of its `.name` token.
+    pub fn iter(self, src: &str) -> impl Iterator<Item = (&str, usize)> {
+        let mut rest = self.0.text(src);
+        let mut at = self.0.pos();
+        std::iter::from_fn(move || {
+            let (name, tail) = split_field(rest)?;
+            let item = (name, at);
+            rest = tail;
+            at += 1 + name.len();
+            Some(item)
+        })
+    }
+
+    /// Byte offset of the second field's `.name` token, else the first's.
+    pub fn second_pos(self, src: &str) -> Option<usize> {
+        let text = self.0.text(src).as_bytes();
+        let first = text.first()?;
+        debug_assert_eq!(*first, b'.');
+        let at = text[1..]
+            .iter()
+            .position(|&b| b == b'.')
+            .map_or(0, |i| i + 1);
+        Some(self.0.pos() + at)
+    }
+}
+
+/// The first name of a field chain's text (`.a.b` gives `a`) and the text
+/// after it (`.b`).
+pub fn split_field(chain: &str) -> Option<(&str, &str)> {
+    let body = chain.strip_prefix('.')?;
+    // Names are short: a plain scan beats `find`.
+    let len = body.bytes().position(|b| b == b'.').unwrap_or(body.len());
+    Some(body.split_at(len))
+}
 
 #[derive(Clone, Debug)]
 pub enum Operand {
@@ -28,10 +106,11 @@ pub enum Operand {
     Dot,
     /// `.A.B` (a field chain on dot).
     Field(Fields),
-    /// `$x.A.B` (name includes `$`).
-    Variable(Rc<str>, Fields),
-    /// A function name.
-    Ident(Rc<str>),
+    /// `$x.A.B`: the span of the name (with its `$`) and the fields.
+    Variable(Span, Fields),
+    /// A function, by the span of its name (Go reports errors in a function
+    /// used as an argument or chain base at the function).
+    Ident(Span),
     /// `(pipeline).A.B` or `ident.A`? (Go allows a chain on a parenthesised pipeline).
     Chain(Box<Operand>, Fields),
     Pipe(Rc<Pipe>),
@@ -41,29 +120,102 @@ pub enum Operand {
     Nil,
 }
 
+/// A byte range in the source of the tree a node belongs to. Nodes keep
+/// spans instead of copies of their text: the text is only needed for error
+/// messages (`at <…>`), and is sliced from [`Tree::source`] then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// Sources are limited to `u32::MAX` bytes (checked by [`parse`]).
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// Byte offset of the start (for `name:line:col`).
+    pub fn pos(self) -> usize {
+        self.start as usize
+    }
+
+    /// The text of the span in `src`, the source it was parsed from.
+    pub fn text(self, src: &str) -> &str {
+        src.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// A list that usually holds one item (most pipelines are one command,
+/// half the commands one operand): that item inline, else a boxed slice.
+/// It derefs to a slice either way.
+#[derive(Clone, Debug)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Box<[T]>),
+}
+
+impl<T> OneOrMany<T> {
+    /// Moves the items of `stack` from `base` on into a list.
+    fn take(stack: &mut Vec<T>, base: usize) -> OneOrMany<T> {
+        if stack.len() == base + 1
+            && let Some(item) = stack.pop()
+        {
+            return OneOrMany::One(item);
+        }
+        OneOrMany::Many(stack.drain(base..).collect())
+    }
+}
+
+impl<T> std::ops::Deref for OneOrMany<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            OneOrMany::One(item) => std::slice::from_ref(item),
+            OneOrMany::Many(items) => items,
+        }
+    }
+}
+
+/// One operand of a command and where it is in the source.
+#[derive(Clone, Debug)]
+pub struct Arg {
+    pub op: Operand,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Command {
-    pub pos: usize,
-    pub args: Vec<Operand>,
-    /// Source text, for `at <…>` in errors.
-    pub text: Rc<str>,
-    /// Source text of each argument.
-    pub arg_text: Vec<Rc<str>>,
-    /// Byte offset of each argument.
-    pub arg_pos: Vec<usize>,
+    /// The command's source text (for `at <…>` in errors); it starts at the
+    /// command's position.
+    pub span: Span,
+    pub args: OneOrMany<Arg>,
+}
+
+impl Command {
+    /// Byte offset of the command.
+    pub fn pos(&self) -> usize {
+        self.span.pos()
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct Pipe {
     pub pos: usize,
-    pub decl: Vec<Rc<str>>,
+    pub decl: Box<[Rc<str>]>,
     pub is_assign: bool,
-    pub cmds: Vec<Command>,
+    pub cmds: OneOrMany<Command>,
 }
 
 #[derive(Clone, Debug)]
 pub enum Node {
-    Text(Rc<str>),
+    /// Text to copy out, as a span of the source.
+    Text(Span),
     Action {
         pos: usize,
         pipe: Pipe,
@@ -71,20 +223,20 @@ pub enum Node {
     If {
         pos: usize,
         pipe: Pipe,
-        list: Vec<Node>,
-        else_list: Option<Vec<Node>>,
+        list: Box<[Node]>,
+        else_list: Option<Box<[Node]>>,
     },
     With {
         pos: usize,
         pipe: Pipe,
-        list: Vec<Node>,
-        else_list: Option<Vec<Node>>,
+        list: Box<[Node]>,
+        else_list: Option<Box<[Node]>>,
     },
     Range {
         pos: usize,
         pipe: Pipe,
-        list: Vec<Node>,
-        else_list: Option<Vec<Node>>,
+        list: Box<[Node]>,
+        else_list: Option<Box<[Node]>>,
     },
     Template {
         pos: usize,
@@ -107,7 +259,7 @@ pub struct Tree {
     /// Name of the file it was parsed from (for error locations).
     pub parse_name: Rc<str>,
     pub source: Rc<str>,
-    pub root: Vec<Node>,
+    pub root: Box<[Node]>,
 }
 
 impl Tree {
@@ -115,7 +267,7 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         self.root
             .iter()
-            .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+            .all(|n| matches!(n, Node::Text(t) if t.text(&self.source).trim().is_empty()))
     }
 }
 
@@ -159,9 +311,10 @@ impl std::fmt::Display for ParseError {
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
     Dot,
-    Field(Rc<str>),
-    Var(Rc<str>),
-    Ident(Rc<str>),
+    // Fields, variables and identifiers are their token's text.
+    Field,
+    Var,
+    Ident,
     Str(Rc<str>),
     Num(Number),
     Bool(bool),
@@ -179,10 +332,6 @@ const KEYWORDS: &[&str] = &[
     "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
 ];
 
-struct Lexed {
-    toks: Vec<(Tok, usize, usize)>, // token, start, end (byte offsets in source)
-}
-
 /// Characters Go's lexer treats as space inside actions.
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
@@ -192,15 +341,63 @@ fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
+/// The ASCII bytes [`is_alnum`] accepts.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'_';
+        c += 1;
+    }
+    t
+};
+
+/// Length in bytes of the run of [`is_alnum`] characters starting `s`.
+fn alnum_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let i = b
+        .iter()
+        .position(|&c| !ASCII_ALNUM[c as usize])
+        .unwrap_or(b.len());
+    if b.get(i).is_some_and(|&c| c >= 0x80) {
+        // Beyond ASCII: decode the rest of the run.
+        let rest = s[i..].chars().take_while(|&ch| is_alnum(ch));
+        return i + rest.map(char::len_utf8).sum::<usize>();
+    }
+    i
+}
+
+/// Offset of the first `{{` in `s`.
+fn find_open(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find('{') {
+        let i = from + i;
+        if b.get(i + 1) == Some(&b'{') {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
+}
+
 struct Parser<'a> {
     src: &'a str,
+    /// `src`, shared with the trees.
+    source: Rc<str>,
     name: Rc<str>,
     funcs: &'a dyn Fn(&str) -> bool,
     defines: Vec<Tree>,
     /// Variables in scope, for Go's "undefined variable" check.
-    vars: Vec<Rc<str>>,
+    vars: Vec<&'a str>,
     // Current action tokens.
     toks: Vec<(Tok, usize, usize)>,
+    // Lists under construction, innermost last: each is moved out into a
+    // boxed slice of its exact length when it is complete, so the trees
+    // hold no spare capacity and building them does not regrow vectors.
+    node_stack: Vec<Node>,
+    cmd_stack: Vec<Command>,
+    arg_stack: Vec<Arg>,
     ti: usize,
     /// Where to continue scanning text after the current action.
     cursor: usize,
@@ -227,11 +424,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Lexes one action starting at `start` (just after `{{` and any trim
-    /// marker). Returns tokens and sets `cursor` after `}}`.
-    fn lex_action(&mut self, start: usize) -> PResult<Lexed> {
+    /// marker) into `self.toks` and sets `cursor` after `}}`.
+    fn lex_action(&mut self, start: usize) -> PResult<()> {
         let b = self.src.as_bytes();
         let mut i = start;
-        let mut toks = Vec::new();
+        // One buffer serves every action.
+        let mut toks = std::mem::take(&mut self.toks);
+        toks.clear();
         let mut paren = 0i32;
         loop {
             if i >= b.len() {
@@ -322,28 +521,13 @@ impl<'a> Parser<'a> {
                 }
                 b'.' if !b.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
                     // Field or dot.
-                    let rest = &self.src[i + 1..];
-                    let len: usize = rest
-                        .chars()
-                        .take_while(|&ch| is_alnum(ch))
-                        .map(char::len_utf8)
-                        .sum();
+                    let len = alnum_len(&self.src[i + 1..]);
                     i += 1 + len;
-                    if len == 0 {
-                        Tok::Dot
-                    } else {
-                        Tok::Field(Rc::from(&rest[..len]))
-                    }
+                    if len == 0 { Tok::Dot } else { Tok::Field }
                 }
                 b'$' => {
-                    let rest = &self.src[i + 1..];
-                    let len: usize = rest
-                        .chars()
-                        .take_while(|&ch| is_alnum(ch))
-                        .map(char::len_utf8)
-                        .sum();
-                    i += 1 + len;
-                    Tok::Var(Rc::from(&self.src[st..i]))
+                    i += 1 + alnum_len(&self.src[i + 1..]);
+                    Tok::Var
                 }
                 b'0'..=b'9' | b'-' | b'+' | b'.' => {
                     let end = self.scan_number(i);
@@ -360,11 +544,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     let rest = &self.src[i..];
-                    let len: usize = rest
-                        .chars()
-                        .take_while(|&ch| is_alnum(ch))
-                        .map(char::len_utf8)
-                        .sum();
+                    let len = alnum_len(rest);
                     if len == 0 {
                         let ch = rest.chars().next().unwrap_or('?');
                         return self.err(st, format!("unexpected {ch:?} in command"));
@@ -377,7 +557,7 @@ impl<'a> Parser<'a> {
                         "nil" => Tok::Nil,
                         w => match KEYWORDS.iter().find(|k| **k == w) {
                             Some(k) => Tok::Keyword(k),
-                            None => Tok::Ident(Rc::from(w)),
+                            None => Tok::Ident,
                         },
                     }
                 }
@@ -385,7 +565,8 @@ impl<'a> Parser<'a> {
             // Go requires a field/var/ident be followed by space or a delimiter-ish char.
             toks.push((tok, st, i));
         }
-        Ok(Lexed { toks })
+        self.toks = toks;
+        Ok(())
     }
 
     fn scan_number(&self, start: usize) -> usize {
@@ -446,6 +627,9 @@ impl<'a> Parser<'a> {
             }
         }
         let raw = &self.src[st + 1..i];
+        if !raw.contains('\\') {
+            return Ok((Rc::from(raw), i + 1));
+        }
         match unquote(raw) {
             Some(s) => Ok((Rc::from(s.as_str()), i + 1)),
             None => self.err(st, format!("invalid syntax: {:?}", &self.src[st..=i])),
@@ -468,15 +652,7 @@ impl<'a> Parser<'a> {
         match s {
             Some(s) => {
                 let c = s.chars().next().unwrap_or('\0') as i64;
-                Ok((
-                    Number {
-                        text: Rc::from(&self.src[st..=i]),
-                        int: Some(c),
-                        float: Some(c as f64),
-                        is_char: true,
-                    },
-                    i + 1,
-                ))
+                Ok((Number::new(Some(c), Some(c as f64), true, false), i + 1))
             }
             None => self.err(
                 st,
@@ -503,7 +679,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses the whole source into the main tree; defines go to `self.defines`.
-    fn parse_top(&mut self) -> PResult<Vec<Node>> {
+    fn parse_top(&mut self) -> PResult<Box<[Node]>> {
         let (list, stop) = self.parse_list(true)?;
         match stop {
             Stop::Eof => Ok(list),
@@ -513,15 +689,15 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses nodes until `{{end}}`, `{{else…}}` or end of input.
-    fn parse_list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
-        let mut list = Vec::new();
+    fn parse_list(&mut self, top: bool) -> PResult<(Box<[Node]>, Stop)> {
+        let base = self.node_stack.len();
         loop {
             let src = self.src;
             let start = self.cursor;
-            let Some(off) = src[start..].find("{{") else {
-                self.push_text(&mut list, start, src.len(), false);
+            let Some(off) = find_open(&src[start..]) else {
+                self.push_text(start, src.len(), false);
                 self.cursor = src.len();
-                return Ok((list, Stop::Eof));
+                return Ok((self.node_stack.drain(base..).collect(), Stop::Eof));
             };
             let open = start + off;
             let mut inner = open + 2;
@@ -531,7 +707,7 @@ impl<'a> Parser<'a> {
             if trim_left {
                 inner += 1;
             }
-            self.push_text(&mut list, start, open, trim_left);
+            self.push_text(start, open, trim_left);
             // Comment?
             let after_space = if trim_left { inner + 1 } else { inner };
             if src[after_space..].starts_with("/*") {
@@ -553,8 +729,7 @@ impl<'a> Parser<'a> {
                 self.trim_next = trim_right;
                 continue;
             }
-            let lexed = self.lex_action(inner)?;
-            self.toks = lexed.toks;
+            self.lex_action(inner)?;
             self.ti = 0;
             let action_pos = self.toks.first().map(|t| t.1).unwrap_or(inner);
             match self.peek().cloned() {
@@ -564,12 +739,15 @@ impl<'a> Parser<'a> {
                     match k {
                         "end" => {
                             self.expect_end("end")?;
-                            return Ok((list, Stop::End));
+                            return Ok((self.node_stack.drain(base..).collect(), Stop::End));
                         }
-                        "else" => return Ok((list, Stop::Else(action_pos))),
+                        "else" => {
+                            let list = self.node_stack.drain(base..).collect();
+                            return Ok((list, Stop::Else(action_pos)));
+                        }
                         "if" | "with" | "range" => {
                             let node = self.parse_control(k, action_pos)?;
-                            list.push(node);
+                            self.node_stack.push(node);
                         }
                         "define" => {
                             if !top {
@@ -579,7 +757,7 @@ impl<'a> Parser<'a> {
                         }
                         "template" | "block" => {
                             let node = self.parse_template(k, action_pos)?;
-                            list.push(node);
+                            self.node_stack.push(node);
                         }
                         "break" | "continue" => {
                             if self.range_depth == 0 {
@@ -587,7 +765,7 @@ impl<'a> Parser<'a> {
                                     .err(action_pos, format!("{{{{{k}}}}} outside {{{{range}}}}"));
                             }
                             self.expect_end(k)?;
-                            list.push(if k == "break" {
+                            self.node_stack.push(if k == "break" {
                                 Node::Break { pos: action_pos }
                             } else {
                                 Node::Continue { pos: action_pos }
@@ -598,7 +776,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(_) => {
                     let pipe = self.parse_pipe("command")?;
-                    list.push(Node::Action {
+                    self.node_stack.push(Node::Action {
                         pos: action_pos,
                         pipe,
                     });
@@ -607,7 +785,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn push_text(&mut self, list: &mut Vec<Node>, from: usize, to: usize, trim_right: bool) {
+    fn push_text(&mut self, from: usize, to: usize, trim_right: bool) {
         let mut t = &self.src[from..to];
         if self.trim_next {
             t = t.trim_start_matches([' ', '\t', '\r', '\n']);
@@ -617,13 +795,16 @@ impl<'a> Parser<'a> {
             t = t.trim_end_matches([' ', '\t', '\r', '\n']);
         }
         if !t.is_empty() {
-            list.push(Node::Text(Rc::from(t)));
+            // `t` is a slice of `self.src`: its offset is its span.
+            let start = t.as_ptr() as usize - self.src.as_ptr() as usize;
+            self.node_stack
+                .push(Node::Text(Span::new(start, start + t.len())));
         }
     }
 
     fn expect_end(&mut self, ctx: &str) -> PResult<()> {
-        if let Some((t, p, _)) = self.next() {
-            return self.err(p, format!("unexpected {} in {ctx}", tok_desc(&t)));
+        if let Some(t) = self.next() {
+            return self.err(t.1, format!("unexpected {} in {ctx}", self.desc(&t)));
         }
         Ok(())
     }
@@ -649,13 +830,11 @@ impl<'a> Parser<'a> {
                     {
                         self.ti += 1;
                         let nested = self.parse_control(k2, epos)?;
-                        Some(vec![nested])
+                        Some(Box::new([nested]) as Box<[Node]>)
                     }
-                    Some(t) => {
-                        return self.err(
-                            self.pos_here(),
-                            format!("unexpected {} in else", tok_desc(&t)),
-                        );
+                    Some(_) => {
+                        let t = self.toks[self.ti].clone();
+                        return self.err(t.1, format!("unexpected {} in else", self.desc(&t)));
                     }
                     None => {
                         let (else_list, stop2) = self.parse_list(false)?;
@@ -697,7 +876,7 @@ impl<'a> Parser<'a> {
             _ => return self.err(pos, "name of template in define clause must be a string"),
         };
         self.expect_end("define clause")?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let (list, stop) = self.parse_list(false)?;
         self.vars = saved_vars;
         match stop {
@@ -708,7 +887,7 @@ impl<'a> Parser<'a> {
         self.defines.push(Tree {
             name,
             parse_name: self.name.clone(),
-            source: Rc::from(""),
+            source: self.source.clone(),
             root: list,
         });
         Ok(())
@@ -717,8 +896,11 @@ impl<'a> Parser<'a> {
     fn parse_template(&mut self, kind: &str, pos: usize) -> PResult<Node> {
         let name = match self.next() {
             Some((Tok::Str(s), _, _)) => s,
-            Some((t, p, _)) => {
-                return self.err(p, format!("unexpected {} in template clause", tok_desc(&t)));
+            Some(t) => {
+                return self.err(
+                    t.1,
+                    format!("unexpected {} in template clause", self.desc(&t)),
+                );
             }
             None => return self.err(pos, "unexpected end in template clause"),
         };
@@ -728,7 +910,7 @@ impl<'a> Parser<'a> {
             None
         };
         if kind == "block" {
-            let saved_vars = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+            let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
             let (list, stop) = self.parse_list(false)?;
             self.vars = saved_vars;
             match stop {
@@ -739,7 +921,7 @@ impl<'a> Parser<'a> {
             self.defines.push(Tree {
                 name: name.clone(),
                 parse_name: self.name.clone(),
-                source: Rc::from(""),
+                source: self.source.clone(),
                 root: list,
             });
         }
@@ -749,22 +931,26 @@ impl<'a> Parser<'a> {
     /// Parses a pipeline from the remaining tokens of the action.
     fn parse_pipe(&mut self, ctx: &str) -> PResult<Pipe> {
         let pos = self.pos_here();
-        let mut decl = Vec::new();
+        let mut decl = Box::default();
         let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$i, $v :=` (range only).
-        if let Some(Tok::Var(_)) = self.peek() {
+        if let Some(Tok::Var) = self.peek() {
             let save = self.ti;
-            let mut names = Vec::new();
+            let mut names = [""; 2];
+            let mut n = 0;
             loop {
                 match self.next() {
-                    Some((Tok::Var(v), _, _)) => names.push(v),
+                    Some((Tok::Var, st, end)) => {
+                        names[n] = &self.src[st..end];
+                        n += 1;
+                    }
                     _ => {
-                        names.clear();
+                        n = 0;
                         break;
                     }
                 }
                 match self.peek() {
-                    Some(Tok::Comma) if ctx == "range" && names.len() < 2 => {
+                    Some(Tok::Comma) if ctx == "range" && n < 2 => {
                         self.ti += 1;
                     }
                     Some(Tok::Declare) => {
@@ -777,34 +963,36 @@ impl<'a> Parser<'a> {
                         break;
                     }
                     _ => {
-                        names.clear();
+                        n = 0;
                         break;
                     }
                 }
             }
+            let names = &names[..n];
             if names.is_empty() {
                 self.ti = save;
                 is_assign = false;
             } else {
                 if is_assign {
-                    for n in &names {
+                    for n in names {
                         if !self.vars.contains(n) {
                             return self.err(pos, format!("undefined variable: {n}"));
                         }
                     }
                 } else {
-                    self.vars.extend(names.iter().cloned());
+                    self.vars.extend(names.iter().copied());
                 }
-                decl = names;
+                decl = names.iter().map(|n| Rc::from(*n)).collect();
             }
         }
-        let mut cmds = Vec::new();
+        let base = self.cmd_stack.len();
         loop {
             match self.peek() {
                 None | Some(Tok::RParen) => break,
                 _ => {}
             }
-            cmds.push(self.parse_command()?);
+            let cmd = self.parse_command()?;
+            self.cmd_stack.push(cmd);
             match self.peek() {
                 Some(Tok::Pipe) => {
                     self.ti += 1;
@@ -813,23 +1001,21 @@ impl<'a> Parser<'a> {
                     }
                 }
                 None | Some(Tok::RParen) => break,
-                Some(t) => {
-                    let t = t.clone();
-                    return self.err(
-                        self.pos_here(),
-                        format!("unexpected {} in {ctx}", tok_desc(&t)),
-                    );
+                Some(_) => {
+                    let t = self.toks[self.ti].clone();
+                    return self.err(t.1, format!("unexpected {} in {ctx}", self.desc(&t)));
                 }
             }
         }
+        let cmds = &self.cmd_stack[base..];
         if cmds.is_empty() {
             return self.err(pos, format!("missing value for {ctx}"));
         }
         // Go: non-executable command in pipeline stage 2+ (literals).
-        for c in cmds.iter().skip(1) {
+        for (i, c) in cmds.iter().enumerate().skip(1) {
             if let Some(first) = c.args.first()
                 && matches!(
-                    first,
+                    first.op,
                     Operand::Bool(_)
                         | Operand::Dot
                         | Operand::Nil
@@ -838,11 +1024,8 @@ impl<'a> Parser<'a> {
                 )
             {
                 return self.err(
-                    c.pos,
-                    format!(
-                        "non executable command in pipeline stage {}",
-                        cmds.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(1) + 1
-                    ),
+                    c.pos(),
+                    format!("non executable command in pipeline stage {}", i + 1),
                 );
             }
         }
@@ -850,16 +1033,13 @@ impl<'a> Parser<'a> {
             pos,
             decl,
             is_assign,
-            cmds,
+            cmds: OneOrMany::take(&mut self.cmd_stack, base),
         })
     }
 
     fn parse_command(&mut self) -> PResult<Command> {
         let pos = self.pos_here();
-        let mut args = Vec::new();
-        let mut arg_text = Vec::new();
-        let mut arg_pos = Vec::new();
-        let start_tok = self.ti;
+        let base = self.arg_stack.len();
         loop {
             match self.peek() {
                 None | Some(Tok::Pipe) | Some(Tok::RParen) => break,
@@ -872,44 +1052,39 @@ impl<'a> Parser<'a> {
                 .get(self.ti.saturating_sub(1))
                 .map(|t| t.2)
                 .unwrap_or(st);
-            arg_text.push(Rc::from(&self.src[st..end]));
-            arg_pos.push(st);
-            args.push(op);
+            self.arg_stack.push(Arg {
+                op,
+                span: Span::new(st, end),
+            });
         }
-        if args.is_empty() {
+        if self.arg_stack.len() == base {
             return self.err(pos, "empty command");
         }
-        let end = self
-            .toks
-            .get(self.ti.saturating_sub(1))
-            .map(|t| t.2)
-            .unwrap_or(pos);
-        let st = self.toks.get(start_tok).map(|t| t.1).unwrap_or(pos);
+        let end = self.arg_stack.last().map_or(pos, |a| a.span.end as usize);
         Ok(Command {
-            pos,
-            args,
-            text: Rc::from(&self.src[st..end]),
-            arg_text,
-            arg_pos,
+            span: Span::new(pos, end),
+            args: OneOrMany::take(&mut self.arg_stack, base),
         })
     }
 
-    fn fields_after(&mut self) -> Vec<(Rc<str>, usize)> {
-        let mut fields = Vec::new();
-        while let Some(Tok::Field(f)) = self.peek() {
+    /// The field chain right after the token before the cursor (adjacent
+    /// to it: no space between), possibly empty.
+    fn fields_after(&mut self) -> Fields {
+        let start = self.toks[self.ti - 1].2;
+        let mut end = start;
+        while let Some((Tok::Field, st, e)) = self.toks.get(self.ti) {
             // A field must be adjacent to what it follows (no space).
-            let prev_end = self.toks[self.ti - 1].2;
-            if self.toks[self.ti].1 != prev_end {
+            if *st != end {
                 break;
             }
-            fields.push((f.clone(), self.toks[self.ti].1));
+            end = *e;
             self.ti += 1;
         }
-        fields
+        Fields(Span::new(start, end))
     }
 
     fn parse_operand(&mut self) -> PResult<Operand> {
-        let Some((tok, p, _)) = self.next() else {
+        let Some((tok, p, p_end)) = self.next() else {
             return self.err(self.pos_here(), "missing operand");
         };
         let base = match tok {
@@ -917,23 +1092,24 @@ impl<'a> Parser<'a> {
                 // `.` followed directly by fields cannot happen (lexer makes fields).
                 Operand::Dot
             }
-            Tok::Field(f) => {
-                let mut fs = vec![(f, p)];
-                fs.extend(self.fields_after());
-                return Ok(Operand::Field(Rc::from(fs)));
+            Tok::Field => {
+                let fs = self.fields_after();
+                return Ok(Operand::Field(Fields(Span::new(p, fs.0.end as usize))));
             }
-            Tok::Var(v) => {
+            Tok::Var => {
+                let v = &self.src[p..p_end];
                 if !self.vars.contains(&v) {
                     return self.err(p, format!("undefined variable \"{v}\""));
                 }
                 let fs = self.fields_after();
-                return Ok(Operand::Variable(v, Rc::from(fs)));
+                return Ok(Operand::Variable(Span::new(p, p_end), fs));
             }
-            Tok::Ident(name) => {
-                if !(self.funcs)(&name) {
+            Tok::Ident => {
+                let name = &self.src[p..p_end];
+                if !(self.funcs)(name) {
                     return self.err(p, format!("function {name:?} not defined"));
                 }
-                Operand::Ident(name)
+                Operand::Ident(Span::new(p, p_end))
             }
             Tok::Str(s) => Operand::String(s),
             Tok::Num(n) => Operand::Number(n),
@@ -947,16 +1123,17 @@ impl<'a> Parser<'a> {
                 }
                 Operand::Pipe(Rc::new(pipe))
             }
-            t => return self.err(p, format!("unexpected {} in operand", tok_desc(&t))),
+            t => {
+                let d = self.desc(&(t, p, p_end));
+                return self.err(p, format!("unexpected {d} in operand"));
+            }
         };
         let fs = self.fields_after();
         if fs.is_empty() {
             return Ok(base);
         }
         match base {
-            Operand::Pipe(_) | Operand::Ident(_) => {
-                Ok(Operand::Chain(Box::new(base), Rc::from(fs)))
-            }
+            Operand::Pipe(_) | Operand::Ident(_) => Ok(Operand::Chain(Box::new(base), fs)),
             Operand::Dot => self.err(p, "unexpected . after term \".\""),
             _ => self.err(
                 p,
@@ -967,25 +1144,25 @@ impl<'a> Parser<'a> {
             ),
         }
     }
-}
 
-fn tok_desc(t: &Tok) -> String {
-    match t {
-        Tok::Dot => "<.>".into(),
-        Tok::Field(f) => format!("<.{f}>"),
-        Tok::Var(v) => format!("<{v}>"),
-        Tok::Ident(i) => format!("<{i}>"),
-        Tok::Str(s) => format!("{s:?}"),
-        Tok::Num(n) => n.text.to_string(),
-        Tok::Bool(b) => b.to_string(),
-        Tok::Nil => "<nil>".into(),
-        Tok::Pipe => "\"|\"".into(),
-        Tok::LParen => "\"(\"".into(),
-        Tok::RParen => "\")\"".into(),
-        Tok::Declare => "\":=\"".into(),
-        Tok::Assign => "\"=\"".into(),
-        Tok::Comma => "\",\"".into(),
-        Tok::Keyword(k) => format!("<{k}>"),
+    /// How Go prints a token in a syntax error.
+    fn desc(&self, (t, st, end): &(Tok, usize, usize)) -> String {
+        let text = &self.src[*st..*end];
+        match t {
+            Tok::Field | Tok::Var | Tok::Ident => format!("<{text}>"),
+            Tok::Dot => "<.>".into(),
+            Tok::Str(s) => format!("{s:?}"),
+            Tok::Num(_) => text.to_string(),
+            Tok::Bool(b) => b.to_string(),
+            Tok::Nil => "<nil>".into(),
+            Tok::Pipe => "\"|\"".into(),
+            Tok::LParen => "\"(\"".into(),
+            Tok::RParen => "\")\"".into(),
+            Tok::Declare => "\":=\"".into(),
+            Tok::Assign => "\"=\"".into(),
+            Tok::Comma => "\",\"".into(),
+            Tok::Keyword(k) => format!("<{k}>"),
+        }
     }
 }
 
@@ -1043,6 +1220,30 @@ fn unquote(raw: &str) -> Option<String> {
 
 /// Go's number-constant rules for a template literal.
 pub fn parse_number(text: &str) -> Option<Number> {
+    let plain_decimal =
+        text.bytes().all(|c| c.is_ascii_digit()) && (text.len() == 1 || !text.starts_with('0'));
+    let (int, float) = if plain_decimal && !text.is_empty() {
+        // The common case, without the copies below.
+        (text.parse::<i64>().ok(), text.parse::<f64>().ok())
+    } else {
+        number_forms(text)?
+    };
+    if int.is_none() && float.is_none() {
+        return None;
+    }
+    // A float literal that is integral also counts as an int ("1e3" is an int constant in Go).
+    let int = int.or_else(|| {
+        float
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
+            .map(|f| f as i64)
+    });
+    let looks_float =
+        text.contains(['.', 'e', 'E']) && !text.starts_with("0x") && !text.starts_with("0X");
+    Some(Number::new(int, float, false, looks_float))
+}
+
+/// The int and float forms of a number literal (`None` if it is not one).
+fn number_forms(text: &str) -> Option<(Option<i64>, Option<f64>)> {
     let clean: String = text.chars().filter(|&c| c != '_').collect();
     let (neg, body) = match clean.strip_prefix('-') {
         Some(r) => (true, r.to_string()),
@@ -1073,21 +1274,7 @@ pub fn parse_number(text: &str) -> Option<Number> {
     } else {
         lower.parse::<f64>().ok().map(|f| if neg { -f } else { f })
     };
-    if int.is_none() && float.is_none() {
-        return None;
-    }
-    // A float literal that is integral also counts as an int ("1e3" is an int constant in Go).
-    let int = int.or_else(|| {
-        float
-            .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
-            .map(|f| f as i64)
-    });
-    Some(Number {
-        text: Rc::from(text),
-        int,
-        float,
-        is_char: false,
-    })
+    Some((int, float))
 }
 
 /// A hexadecimal float body like `1p60` or `1.8p-3` (after `0x`).
@@ -1115,29 +1302,43 @@ pub struct Parsed {
 
 /// Parses `text` as template `name`. `is_func` tells which identifiers are functions.
 pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<Parsed, ParseError> {
+    parse_shared(name, Rc::from(text), is_func)
+}
+
+/// [`parse`] for a source the caller already holds in an `Rc` (the trees
+/// keep it rather than a copy).
+pub fn parse_shared(
+    name: &str,
+    source: Rc<str>,
+    is_func: &dyn Fn(&str) -> bool,
+) -> Result<Parsed, ParseError> {
+    let text = &*source;
+    if u32::try_from(text.len()).is_err() {
+        return Err(ParseError {
+            name: name.to_string(),
+            line: 1,
+            message: "template source larger than 4 GiB".to_string(),
+        });
+    }
     let name: Rc<str> = Rc::from(name);
-    let source: Rc<str> = Rc::from(text);
     let mut p = Parser {
         src: text,
+        source: source.clone(),
         name: name.clone(),
         funcs: is_func,
         defines: Vec::new(),
-        vars: vec![Rc::from("$")],
+        vars: vec!["$"],
         toks: Vec::new(),
+        node_stack: Vec::new(),
+        cmd_stack: Vec::new(),
+        arg_stack: Vec::new(),
         ti: 0,
         cursor: 0,
         trim_next: false,
         range_depth: 0,
     };
     let root = p.parse_top()?;
-    let defines = p
-        .defines
-        .into_iter()
-        .map(|mut t| {
-            t.source = source.clone();
-            t
-        })
-        .collect();
+    let defines = p.defines;
     Ok(Parsed {
         main: Tree {
             name: name.clone(),
@@ -1162,12 +1363,12 @@ mod tests {
     #[test]
     fn number_literals_follow_go_constants() {
         let n = parse_number("0x1p60").unwrap();
-        assert_eq!(n.float, Some(1152921504606846976.0));
-        assert_eq!(parse_number("0x10").unwrap().int, Some(16));
-        assert_eq!(parse_number("0o17").unwrap().int, Some(15));
-        assert_eq!(parse_number("1_000").unwrap().int, Some(1000));
-        assert_eq!(parse_number("1.5").unwrap().int, None);
-        assert_eq!(parse_number("-0x1.8p1").unwrap().float, Some(-3.0));
+        assert_eq!(n.float(), Some(1152921504606846976.0));
+        assert_eq!(parse_number("0x10").unwrap().int(), Some(16));
+        assert_eq!(parse_number("0o17").unwrap().int(), Some(15));
+        assert_eq!(parse_number("1_000").unwrap().int(), Some(1000));
+        assert_eq!(parse_number("1.5").unwrap().int(), None);
+        assert_eq!(parse_number("-0x1.8p1").unwrap().float(), Some(-3.0));
         assert!(parse_number("12abc").is_none());
     }
 }
