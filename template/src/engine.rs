@@ -321,6 +321,12 @@ impl<'e> State<'e> {
         }
     }
 
+    /// Go's `expected <kind>; found <operand>` for a literal of the wrong kind.
+    fn expected(&self, pos: usize, span: Span, kind: &str) -> Error {
+        let text = self.text(span);
+        self.error(pos, text, format!("expected {kind}; found {text}"))
+    }
+
     fn walk_list(&mut self, out: &mut String, dot: &Value, list: &[Node]) -> R<Flow> {
         for n in list {
             match self.walk(out, dot, n)? {
@@ -820,31 +826,15 @@ impl<'e> State<'e> {
                             Value::Int64(i)
                         })
                     }
-                    _ => Err(self.error(
-                        pos,
-                        self.text(span),
-                        format!("expected integer; found {}", self.text(span)),
-                    )),
+                    _ => Err(self.expected(pos, span, "integer")),
                 },
                 Param::Float64 => match n.float() {
                     Some(f) => Ok(Value::Float(f)),
-                    None => Err(self.error(
-                        pos,
-                        self.text(span),
-                        format!("expected float; found {}", self.text(span)),
-                    )),
+                    None => Err(self.expected(pos, span, "float")),
                 },
                 Param::Any => Ok(ideal(n)),
-                Param::String => Err(self.error(
-                    pos,
-                    self.text(span),
-                    format!("expected string; found {}", self.text(span)),
-                )),
-                Param::Bool => Err(self.error(
-                    pos,
-                    self.text(span),
-                    format!("expected bool; found {}", self.text(span)),
-                )),
+                Param::String => Err(self.expected(pos, span, "string")),
+                Param::Bool => Err(self.expected(pos, span, "bool")),
                 _ => Err(self.error(
                     pos,
                     self.text(span),
@@ -857,21 +847,9 @@ impl<'e> State<'e> {
             },
             Operand::String(s) => match param {
                 Param::String | Param::Any => Ok(Value::String(s.clone())),
-                Param::Int | Param::Int64 => Err(self.error(
-                    pos,
-                    self.text(span),
-                    format!("expected integer; found {}", self.text(span)),
-                )),
-                Param::Float64 => Err(self.error(
-                    pos,
-                    self.text(span),
-                    format!("expected float; found {}", self.text(span)),
-                )),
-                Param::Bool => Err(self.error(
-                    pos,
-                    self.text(span),
-                    format!("expected bool; found {}", self.text(span)),
-                )),
+                Param::Int | Param::Int64 => Err(self.expected(pos, span, "integer")),
+                Param::Float64 => Err(self.expected(pos, span, "float")),
+                Param::Bool => Err(self.expected(pos, span, "bool")),
                 _ => Err(self.error(
                     pos,
                     self.text(span),

@@ -321,6 +321,22 @@ impl KubeDriver {
         Ok(())
     }
 
+    /// The objects whose labels match all of `labels`; [`StorageError::NotFound`] when none.
+    async fn matching(&self, labels: &Labels) -> Result<Vec<Value>, StorageError> {
+        for v in labels.values() {
+            validate_label_value(v)?;
+        }
+        let items = self
+            .api
+            .list(self.kind, labels)
+            .await
+            .map_err(|e| self.backend("query", e))?;
+        if items.is_empty() {
+            return Err(StorageError::NotFound);
+        }
+        Ok(items)
+    }
+
     async fn decode_all(&self, items: Vec<Value>, filter: Option<&Filter>) -> Vec<Release> {
         let mut out = Vec::new();
         for item in items {
@@ -365,17 +381,7 @@ impl Driver for KubeDriver {
     }
 
     async fn query(&self, labels: &Labels) -> Result<Vec<Release>, StorageError> {
-        for v in labels.values() {
-            validate_label_value(v)?;
-        }
-        let items = self
-            .api
-            .list(self.kind, labels)
-            .await
-            .map_err(|e| self.backend("query", e))?;
-        if items.is_empty() {
-            return Err(StorageError::NotFound);
-        }
+        let items = self.matching(labels).await?;
         Ok(self.decode_all(items, None).await)
     }
 
@@ -392,17 +398,7 @@ impl Driver for KubeDriver {
     }
 
     async fn heads(&self, labels: &Labels) -> Result<Vec<Head>, StorageError> {
-        for v in labels.values() {
-            validate_label_value(v)?;
-        }
-        let items = self
-            .api
-            .list(self.kind, labels)
-            .await
-            .map_err(|e| self.backend("query", e))?;
-        if items.is_empty() {
-            return Err(StorageError::NotFound);
-        }
+        let items = self.matching(labels).await?;
         let mut out = Vec::with_capacity(items.len());
         for item in &items {
             match head_of(item) {

@@ -354,11 +354,7 @@ pub async fn commit(
     clear_lease(&mut rel);
     rel.set_status(Status::Deployed, description);
     storage.update(&rel).await?;
-    let q = super::Labels::from([
-        ("name".to_string(), rel.name.clone()),
-        ("owner".to_string(), "helm".to_string()),
-        ("status".to_string(), "deployed".to_string()),
-    ]);
+    let q = super::release_query(&rel.name, Some("deployed"));
     if let Ok(heads) = storage.driver().heads(&q).await {
         for head in heads.into_iter().filter(|h| h.version < rel.version) {
             let mut old = storage.get(&rel.name, head.version).await?;

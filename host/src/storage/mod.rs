@@ -207,6 +207,18 @@ pub fn system_labels(rel: &Release) -> Labels {
     ])
 }
 
+/// The labels that select release `name`'s revisions (of one `status`, if given).
+pub fn release_query(name: &str, status: Option<&str>) -> Labels {
+    let mut q = Labels::from([
+        ("name".to_string(), name.to_string()),
+        ("owner".to_string(), "helm".to_string()),
+    ]);
+    if let Some(s) = status {
+        q.insert("status".to_string(), s.to_string());
+    }
+    q
+}
+
 /// Removes Helm's system labels, leaving the release's custom labels.
 pub fn custom_labels(labels: &Labels) -> Labels {
     labels
@@ -355,23 +367,18 @@ impl Storage {
 
     /// Heads of every revision of `name`, oldest first; [`StorageError::NotFound`] when none.
     pub async fn heads(&self, name: &str) -> Result<Vec<Head>, StorageError> {
-        let q = Labels::from([
-            ("name".to_string(), name.to_string()),
-            ("owner".to_string(), "helm".to_string()),
-        ]);
-        let mut h = self.driver.heads(&q).await?;
+        let mut h = self.driver.heads(&release_query(name, None)).await?;
         h.sort_by_key(|r| r.version);
         Ok(h)
     }
 
     /// Every `deployed` revision of `name`.
     pub async fn deployed_all(&self, name: &str) -> Result<Vec<Release>, StorageError> {
-        let q = Labels::from([
-            ("name".to_string(), name.to_string()),
-            ("owner".to_string(), "helm".to_string()),
-            ("status".to_string(), "deployed".to_string()),
-        ]);
-        match self.driver.query(&q).await {
+        match self
+            .driver
+            .query(&release_query(name, Some("deployed")))
+            .await
+        {
             Ok(v) => Ok(v),
             Err(StorageError::NotFound) => Err(StorageError::NoDeployedReleases(name.to_string())),
             Err(e) => Err(e),
@@ -388,11 +395,7 @@ impl Storage {
 
     /// Every revision of `name`, oldest first; [`StorageError::NotFound`] when none.
     pub async fn history(&self, name: &str) -> Result<Vec<Release>, StorageError> {
-        let q = Labels::from([
-            ("name".to_string(), name.to_string()),
-            ("owner".to_string(), "helm".to_string()),
-        ]);
-        let mut h = self.driver.query(&q).await?;
+        let mut h = self.driver.query(&release_query(name, None)).await?;
         h.sort_by_key(|r| r.version);
         Ok(h)
     }
