@@ -98,6 +98,9 @@ fn line(r: &Recorded) -> String {
 
 const CM: &str = "/api/v1/namespaces/default/configmaps";
 const SECRETS: &str = "/api/v1/namespaces/default/secrets";
+const META: &str = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+const META_LIST: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
 #[test]
 fn install_applies_server_side_in_helms_order() {
@@ -170,6 +173,22 @@ fn install_applies_server_side_in_helms_order() {
     }
     for d in writes.iter().filter(|r| r.method == "DELETE") {
         assert_eq!(d.body.as_ref().unwrap()["propagationPolicy"], "Background");
+    }
+    // Answers whelm discards or reads only the metadata of are asked for as metadata: applies,
+    // the release Secret's writes, and every read of the release store (heads are labels).
+    for r in writes.iter().filter(|r| r.method != "DELETE") {
+        assert_eq!(r.accept.as_deref(), Some(META), "{}", line(r));
+    }
+    let store_reads: Vec<Recorded> = env
+        .api
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with(SECRETS))
+        .collect();
+    assert!(!store_reads.is_empty());
+    for r in &store_reads {
+        assert_eq!(r.path, SECRETS, "only label-selected lists: {}", line(r));
+        assert_eq!(r.accept.as_deref(), Some(META_LIST), "{:?}", r.query);
     }
     // The pending revision as Helm writes it, then deployed.
     let post = &writes[0];

@@ -367,9 +367,17 @@ async fn handle(
         raw_body,
     };
     let user_agent = header("user-agent");
+    let accept = recorded.accept.clone();
     let reply = lock(&state).handle(recorded, user_agent.as_deref());
     let (code, content_type, body) = match reply {
-        Reply::Json(code, value) => (code, "application/json", value.to_string()),
+        Reply::Json(code, value) => {
+            let value = if (200..300).contains(&code) {
+                as_partial_metadata(accept.as_deref(), value)
+            } else {
+                value
+            };
+            (code, "application/json", value.to_string())
+        }
         Reply::Text(code, text) => (code, "text/plain; charset=utf-8", text),
     };
     let response = Response::builder()
@@ -379,6 +387,48 @@ async fn handle(
         .body(Full::new(Bytes::from(body)))
         .expect("a valid response");
     Ok(response)
+}
+
+/// The apiserver's answer to `Accept: application/json;as=PartialObjectMetadata[List];
+/// g=meta.k8s.io;v=v1`: the object (or each item of the list) cut down to its metadata.
+fn as_partial_metadata(accept: Option<&str>, value: Value) -> Value {
+    let wants = |kind: &str| {
+        accept.is_some_and(|a| {
+            a.split(',').any(|t| {
+                let params: Vec<&str> = t.split(';').map(str::trim).collect();
+                params.contains(&format!("as={kind}").as_str())
+                    && params.contains(&"g=meta.k8s.io")
+                    && params.contains(&"v=v1")
+            })
+        })
+    };
+    let partial = |v: &Value| {
+        serde_json::json!({
+            "apiVersion": "meta.k8s.io/v1",
+            "kind": "PartialObjectMetadata",
+            "metadata": v["metadata"],
+        })
+    };
+    if value.get("items").is_some() && wants("PartialObjectMetadataList") {
+        let items: Vec<Value> = value["items"]
+            .as_array()
+            .map(|a| a.iter().map(partial).collect())
+            .unwrap_or_default();
+        serde_json::json!({
+            "apiVersion": "meta.k8s.io/v1",
+            "kind": "PartialObjectMetadataList",
+            "metadata": value["metadata"],
+            "items": items,
+        })
+    } else if value.get("metadata").is_some()
+        && value.get("items").is_none()
+        && value["kind"] != "Status"
+        && wants("PartialObjectMetadata")
+    {
+        partial(&value)
+    } else {
+        value
+    }
 }
 
 fn parse_body(raw: &str) -> Option<Value> {

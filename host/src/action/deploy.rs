@@ -643,7 +643,7 @@ pub async fn check_existing(
     let found: Vec<_> = stream::iter(
         candidates
             .iter()
-            .map(|ns| async move { cluster.get(&format!("/api/v1/namespaces/{ns}")).await }),
+            .map(|ns| async move { cluster.get_meta(&format!("/api/v1/namespaces/{ns}")).await }),
     )
     .buffered(resource::MAX_IN_FLIGHT)
     .collect()
@@ -658,7 +658,7 @@ pub async fn check_existing(
         .iter()
         .filter(|r| !absent.contains(&r.namespace.as_str()))
         .collect();
-    let lives: Vec<_> = stream::iter(items.iter().map(|r| cluster.get_live(r)))
+    let lives: Vec<_> = stream::iter(items.iter().map(|r| cluster.get_live_meta(r)))
         .buffered(resource::MAX_IN_FLIGHT)
         .collect()
         .await;
@@ -698,7 +698,7 @@ pub async fn ownership(
 ) -> Result<Ownership, String> {
     let live = cfg
         .cluster()?
-        .get_live(r)
+        .get_live_meta(r)
         .await
         .map_err(|e| e.to_string())?;
     Ok(match live {

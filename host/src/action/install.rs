@@ -59,10 +59,12 @@ fn template_options(
 /// uninstalled or failed.
 async fn available_name(cfg: &Configuration, o: &InstallOptions) -> Result<(), String> {
     validate_release_name(&o.name).map_err(|e| format!("release name {:?}: {e}", o.name))?;
-    match cfg.storage.last(&o.name).await {
-        Ok(last) => {
-            let st = last.status();
-            if o.replace && matches!(st, Status::Uninstalled | Status::Failed) {
+    // The heads (labels) say the last revision's status; no release need be decoded.
+    match cfg.storage.heads(&o.name).await {
+        Ok(heads) => {
+            let st = heads.last().map(|h| &h.status);
+            if st.is_none() || o.replace && matches!(st, Some(Status::Uninstalled | Status::Failed))
+            {
                 Ok(())
             } else {
                 Err("cannot reuse a name that is still in use".into())

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use http::Method;
 use serde_json::Value;
 
-use super::client::{ApiError, Cluster, query_escape};
+use super::client::{ApiError, Cluster, META_ACCEPT, META_LIST_ACCEPT, query_escape};
 use crate::storage::Labels;
 use crate::storage::kube::{Kind, KubeError, KubeObjects};
 
@@ -41,6 +41,33 @@ impl NamespacedObjects {
     fn object_path(&self, kind: Kind, name: &str) -> String {
         format!("{}/{}", self.collection(kind), name)
     }
+
+    async fn list_accept(
+        &self,
+        kind: Kind,
+        labels: &Labels,
+        accept: Option<&str>,
+    ) -> Result<Vec<Value>, KubeError> {
+        let mut path = self.collection(kind);
+        if !labels.is_empty() {
+            path.push_str("?labelSelector=");
+            path.push_str(&query_escape(&selector(labels)));
+        }
+        let list = self
+            .cluster
+            .call_accept(Method::GET, &path, None, None, accept)
+            .await
+            .map_err(kube_error)?;
+        match list {
+            Value::Object(mut m) => match m.remove("items") {
+                Some(Value::Array(items)) => Ok(items),
+                Some(Value::Null) | None => Ok(Vec::new()),
+                Some(_) => Err(KubeError::Other(format!("GET {path}: items is not a list"))),
+            },
+            Value::Null => Ok(Vec::new()),
+            _ => Err(KubeError::Other(format!("GET {path}: not a list"))),
+        }
+    }
 }
 
 fn kube_error(e: ApiError) -> KubeError {
@@ -62,6 +89,8 @@ pub fn selector(labels: &Labels) -> String {
         .join(",")
 }
 
+/// Writes ask for metadata only in answer ([`META_ACCEPT`]): the store discards the answer, and
+/// a release's payload need not travel back.
 #[async_trait]
 impl KubeObjects for NamespacedObjects {
     async fn get(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
@@ -72,27 +101,29 @@ impl KubeObjects for NamespacedObjects {
     }
 
     async fn list(&self, kind: Kind, labels: &Labels) -> Result<Vec<Value>, KubeError> {
-        let mut path = self.collection(kind);
-        if !labels.is_empty() {
-            path.push_str("?labelSelector=");
-            path.push_str(&query_escape(&selector(labels)));
-        }
-        let list = self.cluster.get(&path).await.map_err(kube_error)?;
-        match list.get("items") {
-            Some(Value::Array(items)) => Ok(items.clone()),
-            Some(Value::Null) | None => Ok(Vec::new()),
-            Some(_) => Err(KubeError::Other(format!("GET {path}: items is not a list"))),
-        }
+        self.list_accept(kind, labels, None).await
+    }
+
+    async fn get_meta(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
+        self.cluster
+            .get_meta(&self.object_path(kind, name))
+            .await
+            .map_err(kube_error)
+    }
+
+    async fn list_meta(&self, kind: Kind, labels: &Labels) -> Result<Vec<Value>, KubeError> {
+        self.list_accept(kind, labels, Some(META_LIST_ACCEPT)).await
     }
 
     async fn create(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
         let body = serde_json::to_vec(&object).map_err(|e| KubeError::Other(e.to_string()))?;
         self.cluster
-            .call(
+            .call_accept(
                 Method::POST,
                 &self.collection(kind),
                 Some("application/json"),
                 Some(body),
+                Some(META_ACCEPT),
             )
             .await
             .map(drop)
@@ -107,11 +138,12 @@ impl KubeObjects for NamespacedObjects {
             .to_string();
         let body = serde_json::to_vec(&object).map_err(|e| KubeError::Other(e.to_string()))?;
         self.cluster
-            .call(
+            .call_accept(
                 Method::PUT,
                 &self.object_path(kind, &name),
                 Some("application/json"),
                 Some(body),
+                Some(META_ACCEPT),
             )
             .await
             .map(drop)

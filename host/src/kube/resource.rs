@@ -340,8 +340,17 @@ impl Propagation {
     }
 }
 
+fn absent_as_none(got: Result<Value, ApiError>) -> Result<Option<Value>, ApiError> {
+    match got {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 impl Cluster {
-    /// Server-side apply of one object; returns the object the server answers with.
+    /// Server-side apply of one object; returns the metadata of the object the server answers
+    /// with (only metadata is asked for: the apiserver need not encode a big ConfigMap back).
     pub async fn apply(&self, r: &Resource, o: &ApplyOptions) -> Result<Value, ApiError> {
         let mut query = format!(
             "fieldManager={}&fieldValidation=Strict&force={}",
@@ -355,11 +364,12 @@ impl Cluster {
             what: r.id(),
             detail: e.to_string(),
         })?;
-        self.call(
+        self.call_accept(
             Method::PATCH,
             &format!("{}?{query}", r.path()),
             Some("application/apply-patch+yaml"),
             Some(body),
+            Some(super::client::META_ACCEPT),
         )
         .await
     }
@@ -411,11 +421,12 @@ impl Cluster {
 
     /// The live object, or `None` when it does not exist.
     pub async fn get_live(&self, r: &Resource) -> Result<Option<Value>, ApiError> {
-        match self.get(&r.path()).await {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        absent_as_none(self.get(&r.path()).await)
+    }
+
+    /// The live object's metadata (labels, annotations, …), or `None` when it does not exist.
+    pub async fn get_live_meta(&self, r: &Resource) -> Result<Option<Value>, ApiError> {
+        absent_as_none(self.get_meta(&r.path()).await)
     }
 
     /// Deletes one object; `Ok(false)` when it was already gone.

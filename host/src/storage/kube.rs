@@ -90,6 +90,15 @@ pub trait KubeObjects: Send + Sync {
     async fn create(&self, kind: Kind, object: Value) -> Result<(), KubeError>;
     async fn update(&self, kind: Kind, object: Value) -> Result<(), KubeError>;
     async fn delete(&self, kind: Kind, name: &str) -> Result<(), KubeError>;
+    /// As [`KubeObjects::get`], but the answer need carry only `metadata` (the heads of
+    /// revisions are in their labels: no need to move a release's payload to read them).
+    async fn get_meta(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
+        self.get(kind, name).await
+    }
+    /// As [`KubeObjects::list`], metadata only.
+    async fn list_meta(&self, kind: Kind, selector: &Labels) -> Result<Vec<Value>, KubeError> {
+        self.list(kind, selector).await
+    }
 }
 
 /// Helm's `Secret`/`ConfigMap` drivers, with whelm's chunking for big releases.
@@ -304,9 +313,10 @@ impl KubeDriver {
             (CHUNK_OF.to_string(), name.to_string()),
             (CHUNK_VERSION.to_string(), version.to_string()),
         ]);
+        // Names and labels are all it needs: metadata only.
         let chunks = self
             .api
-            .list(self.kind, &sel)
+            .list_meta(self.kind, &sel)
             .await
             .map_err(|e| self.backend("list", e))?;
         for c in chunks {
@@ -321,16 +331,18 @@ impl KubeDriver {
         Ok(())
     }
 
-    /// The objects whose labels match all of `labels`; [`StorageError::NotFound`] when none.
-    async fn matching(&self, labels: &Labels) -> Result<Vec<Value>, StorageError> {
+    /// The objects whose labels match all of `labels` (only their metadata if `meta`);
+    /// [`StorageError::NotFound`] when none.
+    async fn matching(&self, labels: &Labels, meta: bool) -> Result<Vec<Value>, StorageError> {
         for v in labels.values() {
             validate_label_value(v)?;
         }
-        let items = self
-            .api
-            .list(self.kind, labels)
-            .await
-            .map_err(|e| self.backend("query", e))?;
+        let items = if meta {
+            self.api.list_meta(self.kind, labels).await
+        } else {
+            self.api.list(self.kind, labels).await
+        }
+        .map_err(|e| self.backend("query", e))?;
         if items.is_empty() {
             return Err(StorageError::NotFound);
         }
@@ -381,31 +393,33 @@ impl Driver for KubeDriver {
     }
 
     async fn query(&self, labels: &Labels) -> Result<Vec<Release>, StorageError> {
-        let items = self.matching(labels).await?;
+        let items = self.matching(labels, false).await?;
         Ok(self.decode_all(items, None).await)
     }
 
     async fn head(&self, key: &str) -> Result<Head, StorageError> {
         let obj = self
             .api
-            .get(self.kind, key)
+            .get_meta(self.kind, key)
             .await
             .map_err(|e| self.backend("get", e))?;
         match head_of(&obj) {
             Some(h) => Ok(h),
-            None => Ok(Head::of(&self.decode(&obj).await?)),
+            // Labels that do not say: read the whole object and decode it.
+            None => Ok(Head::of(&self.get(key).await?)),
         }
     }
 
     async fn heads(&self, labels: &Labels) -> Result<Vec<Head>, StorageError> {
-        let items = self.matching(labels).await?;
+        let items = self.matching(labels, true).await?;
         let mut out = Vec::with_capacity(items.len());
         for item in &items {
             match head_of(item) {
                 Some(h) => out.push(h),
-                // Labels that do not say: decode, and skip what does not decode (as `query`).
+                // Labels that do not say: read and decode, and skip what does not decode
+                // (as `query`).
                 None => {
-                    if let Ok(rel) = self.decode(item).await {
+                    if let Ok(rel) = self.get(&object_name(item)).await {
                         out.push(Head::of(&rel));
                     }
                 }

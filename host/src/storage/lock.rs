@@ -45,7 +45,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::release::{GoTime, Release, Status};
-use super::{Storage, StorageError};
+use super::{Head, Storage, StorageError};
 
 /// Label naming the whelm process that holds a pending revision.
 pub const LOCK_OWNER: &str = "whelm.sh/lock-owner";
@@ -305,12 +305,18 @@ pub async fn begin(
 /// Re-reads the held revision's labels and checks it is still ours.
 async fn verify(storage: &Storage, held: &Held) -> Result<(), StorageError> {
     let rel = &held.release;
+    still_held(held, storage.head(&rel.name, rel.version).await)
+}
+
+/// Whether `current` (the stored head of the held revision) still carries the holder's lease.
+fn still_held(held: &Held, current: Result<Head, StorageError>) -> Result<(), StorageError> {
+    let rel = &held.release;
     let lost = |detail: String| StorageError::LockLost {
         name: rel.name.clone(),
         revision: rel.version,
         detail,
     };
-    let current = match storage.head(&rel.name, rel.version).await {
+    let current = match current {
         Ok(r) => r,
         Err(StorageError::NotFound) => return Err(lost("the revision was deleted".into())),
         Err(e) => return Err(e),
@@ -348,22 +354,35 @@ pub async fn commit(
     description: &str,
     finish: impl FnOnce(&mut Release),
 ) -> Result<Release, StorageError> {
-    verify(storage, &held).await?;
+    // One read of every revision's head both proves the lease is still ours and names the
+    // deployed revisions to supersede (while the lease is held, no one else changes them).
+    let heads = match storage.heads(&held.release.name).await {
+        Ok(h) => h,
+        Err(StorageError::NotFound) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let version = held.release.version;
+    let current = heads
+        .iter()
+        .find(|h| h.version == version)
+        .cloned()
+        .ok_or(StorageError::NotFound);
+    still_held(&held, current)?;
     let mut rel = held.release;
     finish(&mut rel);
     clear_lease(&mut rel);
     rel.set_status(Status::Deployed, description);
     storage.update(&rel).await?;
-    let q = super::release_query(&rel.name, Some("deployed"));
-    if let Ok(heads) = storage.driver().heads(&q).await {
-        for head in heads.into_iter().filter(|h| h.version < rel.version) {
-            let mut old = storage.get(&rel.name, head.version).await?;
-            // Helm changes only the status of the revision it supersedes.
-            if let Some(info) = old.info.as_mut() {
-                info.status = Status::Superseded;
-            }
-            storage.update(&old).await?;
+    for head in heads
+        .iter()
+        .filter(|h| h.version < version && h.status == Status::Deployed)
+    {
+        let mut old = storage.get(&rel.name, head.version).await?;
+        // Helm changes only the status of the revision it supersedes.
+        if let Some(info) = old.info.as_mut() {
+            info.status = Status::Superseded;
         }
+        storage.update(&old).await?;
     }
     Ok(rel)
 }
