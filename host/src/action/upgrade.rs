@@ -8,9 +8,9 @@ use super::install::{self, InstallOptions, Outcome};
 use super::template::{self, TemplateOptions};
 use crate::kube::resource::{self, ApplyOptions, Resource};
 use crate::plugin::PluginHost;
-use crate::storage::StorageError;
 use crate::storage::lock::{self, Operation};
 use crate::storage::release::{GoTime, Release, Status};
+use crate::storage::{Head, StorageError};
 
 /// `helm upgrade NAME CHART` and its flags.
 #[derive(Debug, Clone, Default)]
@@ -35,23 +35,29 @@ pub struct RollbackOptions {
 }
 
 /// The release an upgrade or rollback starts from (Helm's `prepareUpgrade`): the newest
-/// revision if it is deployed, else the deployed one, else a failed or superseded newest one.
-async fn current_release(cfg: &Configuration, name: &str) -> Result<Release, String> {
-    let last = cfg.storage.last(name).await.map_err(|e| match e {
-        StorageError::NoRevision(_) | StorageError::NotFound => {
-            format!("{name:?} has no deployed releases")
-        }
-        e => e.to_string(),
-    })?;
-    if last.status() == Status::Deployed {
-        return Ok(last);
-    }
-    match cfg.storage.deployed(name).await {
-        Ok(r) => Ok(r),
-        Err(_) if matches!(last.status(), Status::Failed | Status::Superseded) => Ok(last),
-        Err(_) if last.status().is_pending() => Ok(last),
-        Err(_) => Err(format!("{name:?} has no deployed releases")),
-    }
+/// revision if it is deployed, else the newest deployed one, else a failed, superseded or
+/// pending newest one. Chosen by the heads (labels); only that revision is read and decoded.
+async fn current_release(
+    cfg: &Configuration,
+    name: &str,
+    heads: &[Head],
+) -> Result<Release, String> {
+    let none = || format!("{name:?} has no deployed releases");
+    let last = heads.last().ok_or_else(none)?;
+    let version = if last.status == Status::Deployed {
+        last.version
+    } else if let Some(d) = heads.iter().rev().find(|h| h.status == Status::Deployed) {
+        d.version
+    } else if matches!(last.status, Status::Failed | Status::Superseded) || last.status.is_pending()
+    {
+        last.version
+    } else {
+        return Err(none());
+    };
+    cfg.storage
+        .get(name, version)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Repairs what an interrupted command left (see `storage::lock`); a live operation on the
@@ -108,7 +114,7 @@ pub async fn run(
 ) -> Result<Outcome, String> {
     let d = &o.deploy;
     if o.install {
-        let none = match cfg.storage.history(&o.name).await {
+        let none = match cfg.storage.heads(&o.name).await {
             Ok(h) => h.is_empty(),
             Err(StorageError::NotFound) | Err(StorageError::NoRevision(_)) => true,
             Err(e) => return Err(e.to_string()),
@@ -124,15 +130,15 @@ pub async fn run(
             return install::run(host, cfg, &i).await;
         }
     }
-    let recovery = recover(cfg, &o.name).await?;
-    let current = current_release(cfg, &o.name).await?;
-    let last_version = cfg
-        .storage
-        .last(&o.name)
-        .await
-        .map(|r| r.version)
-        .unwrap_or(current.version);
-    let caps = install::capabilities(cfg, d.dry_run).await?;
+    let clock = deploy::PhaseClock::new(d.debug);
+    // The history and the cluster's capabilities are independent: ask for both at once.
+    let (recovery, caps) =
+        tokio::join!(recover(cfg, &o.name), install::capabilities(cfg, d.dry_run));
+    let recovery = recovery?;
+    let caps = caps?;
+    let current = current_release(cfg, &o.name, &recovery.heads).await?;
+    let last_version = recovery.newest.max(current.version);
+    clock.mark("history and discovery");
     let t = TemplateOptions {
         args: vec![o.name.clone(), o.chart.clone()],
         namespace: Some(cfg.namespace.clone()),
@@ -149,6 +155,7 @@ pub async fn run(
     };
     let prepared = template::prepare(&t, &crate::values::LocalFiles).map_err(|e| e.message)?;
     let rendered = deploy::render(host, cfg, prepared, d).await?;
+    clock.mark("render");
     let ssa = use_ssa(d.server_side, &current);
     let mut release = deploy::new_release(&rendered, d, last_version + 1, ssa);
     // Helm 4: the previous revision's custom labels, merged with `--labels` (`key=null` unsets).
@@ -173,7 +180,7 @@ pub async fn run(
         });
     }
     let messages = recovery.actions;
-    change(cfg, release, &current, d, Change::Upgrade, messages).await
+    change(cfg, release, &current, d, Change::Upgrade, messages, &clock).await
 }
 
 /// Which verb a change is for.
@@ -201,6 +208,7 @@ async fn change(
     d: &DeployOptions,
     kind: Change,
     messages: Vec<String>,
+    clock: &deploy::PhaseClock,
 ) -> Result<Outcome, String> {
     let mut current_items = deploy::build_lenient(cfg, &current.manifest).await?;
     // As applied: with the ownership metadata (client-side apply diffs against these).
@@ -221,6 +229,7 @@ async fn change(
             Change::Upgrade => format!("unable to continue with update: {e}"),
             Change::Rollback(_) => format!("unable to continue with rollback: {e}"),
         })?;
+    clock.mark("ownership check");
     let apply = ApplyOptions {
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
@@ -247,8 +256,10 @@ async fn change(
     .await
     .map_err(|e| e.to_string())?;
     release = held.release.clone();
+    clock.mark("pending revision stored");
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
     let result = perform(cfg, &mut release, &current_items, &target, d, kind, &apply).await;
+    clock.mark("hooks, apply, deletes and wait");
     let held = renewer.finish().await.map_err(|e| e.to_string())?;
     match result {
         Ok(()) => {
@@ -263,6 +274,7 @@ async fn change(
             let done = lock::commit(&cfg.storage, held, &description, |r| r.hooks = hooks)
                 .await
                 .map_err(|e| e.to_string())?;
+            clock.mark("release deployed");
             Ok(Outcome {
                 release: done,
                 messages,
@@ -362,15 +374,15 @@ async fn perform(
 /// Runs `rollback`: the target revision's chart, values, manifest and hooks become a new
 /// revision.
 pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Outcome, String> {
+    let clock = deploy::PhaseClock::new(o.deploy.debug);
     let recovery = recover(cfg, &o.name).await?;
-    let last = cfg.storage.last(&o.name).await.map_err(|e| match e {
-        StorageError::NoRevision(_) | StorageError::NotFound => "release: not found".to_string(),
-        e => e.to_string(),
-    })?;
+    if recovery.newest == 0 {
+        return Err("release: not found".to_string());
+    }
     let wanted = if o.revision > 0 {
         o.revision
     } else {
-        last.version - 1
+        recovery.newest - 1
     };
     if wanted < 1 {
         return Err("release has no previous version".into());
@@ -380,7 +392,14 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
         .get(&o.name, wanted)
         .await
         .map_err(|_| format!("release has no {wanted} version"))?;
-    let current = current_release(cfg, &o.name).await.unwrap_or(last.clone());
+    let current = match current_release(cfg, &o.name, &recovery.heads).await {
+        Ok(c) => c,
+        Err(_) => cfg
+            .storage
+            .get(&o.name, recovery.newest)
+            .await
+            .map_err(|e| e.to_string())?,
+    };
     let now = GoTime::now();
     let ssa = use_ssa(o.deploy.server_side, &current);
     let mut info = target.info.clone().unwrap_or_default();
@@ -395,7 +414,7 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
         config: target.config.clone(),
         manifest: target.manifest.clone(),
         hooks: target.hooks.clone(),
-        version: last.version + 1,
+        version: recovery.newest + 1,
         info: Some(info),
         apply_method: if ssa { "ssa" } else { "csa" }.to_string(),
         labels: target.labels.clone(),
@@ -414,6 +433,7 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
         &o.deploy,
         Change::Rollback(wanted),
         recovery.actions,
+        &clock,
     )
     .await
 }

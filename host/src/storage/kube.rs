@@ -454,7 +454,7 @@ impl Driver for KubeDriver {
         let sel = Labels::from([(CHUNK_OF.to_string(), name.to_string())]);
         let chunks = self
             .api
-            .list(self.kind, &sel)
+            .list_meta(self.kind, &sel)
             .await
             .map_err(|e| self.backend("list", e))?;
         let now = (self.clock)();

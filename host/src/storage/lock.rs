@@ -142,6 +142,8 @@ pub struct Recovery {
     pub locked: Option<(i64, Status, String)>,
     /// The newest revision in the history (0 when there is none).
     pub newest: i64,
+    /// Every revision's head, oldest first, with the statuses recovery gave them.
+    pub heads: Vec<Head>,
 }
 
 /// Repairs what an interrupted operation left in `name`'s history; see the module docs.
@@ -156,6 +158,7 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
     let now = (storage.clock)();
     let newest = heads.last().map(|r| r.version).unwrap_or(0);
     out.newest = newest;
+    let mut repaired: Vec<(i64, Status)> = Vec::new();
     for head in heads.iter().filter(|r| r.status.is_pending()) {
         let mut rel = None;
         let why = if head.version != newest {
@@ -217,6 +220,7 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
         );
         failed.set_status(Status::Failed, description.clone());
         storage.update(&failed).await?;
+        repaired.push((head.version, Status::Failed));
         out.actions
             .push(format!("revision {}: {description}", head.version));
     }
@@ -230,6 +234,7 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
             let mut sup = storage.get(name, version).await?;
             sup.set_status(Status::Superseded, format!("Superseded by revision {top}"));
             storage.update(&sup).await?;
+            repaired.push((version, Status::Superseded));
             out.actions.push(format!(
                 "revision {version}: marked superseded (an interrupted operation had deployed revision {top})"
             ));
@@ -238,6 +243,12 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
     for object in storage.driver().collect_garbage(name).await? {
         out.actions
             .push(format!("removed orphaned object {object}"));
+    }
+    out.heads = heads;
+    for (version, status) in repaired {
+        if let Some(h) = out.heads.iter_mut().find(|h| h.version == version) {
+            h.status = status;
+        }
     }
     Ok(out)
 }
