@@ -65,7 +65,14 @@ impl Error {
     /// The message `helm template` 4.3.1 prints after `Error: `.
     pub fn helm_message(&self) -> String {
         match self {
-            Error::Parse(p) => format!("parse error at ({}:{}): {}", p.name, p.line, p.message),
+            // Helm keeps the location and the text after the last ": ".
+            Error::Parse(p) => {
+                let full = p.to_string();
+                let mut parts = full.split(": ");
+                let location = parts.nth(1).unwrap_or_default();
+                let last = full.rsplit(": ").next().unwrap_or_default();
+                format!("parse error at ({location}): {last}")
+            }
             Error::Exec { location, .. } => {
                 let flat = self.to_string();
                 if let (Some(a), Some(b)) = (flat.find(ERR_START), flat.find(ERR_END))
@@ -485,10 +492,10 @@ impl<'e> State<'e> {
             self.vars.truncate(mark);
             match pipe.decl.len() {
                 0 => {}
-                1 => self.declare(pipe, 0, v.clone()),
+                1 => self.declare(pipe, 0, v.clone())?,
                 _ => {
-                    self.declare(pipe, 0, k);
-                    self.declare(pipe, 1, v.clone());
+                    self.declare(pipe, 0, k)?;
+                    self.declare(pipe, 1, v.clone())?;
                 }
             }
             match self.walk_list(out, &v, list)? {
@@ -500,19 +507,28 @@ impl<'e> State<'e> {
         Ok(Flow::Normal)
     }
 
-    fn declare(&mut self, pipe: &Pipe, i: usize, v: Value) {
-        let name = pipe.decl[i].clone();
-        if pipe.is_assign {
-            self.set_var(&name, v);
-        } else {
-            self.vars.push((name, v));
+    /// [`ideal`], failing for an integer constant beyond the int range.
+    fn ideal(&self, n: &parse::Number, span: Span) -> R<Value> {
+        if n.overflows_int() {
+            let text = self.text(span);
+            return Err(self.error(span.pos(), text, format!("{text} overflows int")));
         }
+        Ok(ideal(n))
     }
 
-    fn set_var(&mut self, name: &str, v: Value) {
-        if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| &**n == name) {
-            slot.1 = v;
+    fn declare(&mut self, pipe: &Pipe, i: usize, v: Value) -> R<()> {
+        let name = &pipe.decl[i];
+        if !pipe.is_assign {
+            self.vars.push((name.clone(), v));
+            return Ok(());
         }
+        if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| n == name) {
+            slot.1 = v;
+            return Ok(());
+        }
+        // Go reports it at the node it evaluated last.
+        let (at, span) = last_operand(&self.tree.source, pipe);
+        Err(self.error(at, self.text(span), format!("undefined variable: {name}")))
     }
 
     fn var(&self, name: &str, pos: usize) -> R<Value> {
@@ -545,7 +561,7 @@ impl<'e> State<'e> {
     fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> R<Value> {
         let v = self.eval_cmds(dot, &pipe.cmds)?;
         for i in 0..pipe.decl.len() {
-            self.declare(pipe, i, v.clone());
+            self.declare(pipe, i, v.clone())?;
         }
         Ok(v)
     }
@@ -626,7 +642,7 @@ impl<'e> State<'e> {
             }
             Operand::Number(n) => {
                 self.not_a_function(cmd, &final_)?;
-                Ok(ideal(n))
+                self.ideal(n, cmd.args[0].span)
             }
         }
     }
@@ -692,7 +708,7 @@ impl<'e> State<'e> {
                 )
             }
             Operand::String(s) => Ok(Value::String(s.clone())),
-            Operand::Number(n) => Ok(ideal(n)),
+            Operand::Number(n) => self.ideal(n, Span::new(pos, pos)),
             Operand::Bool(b) => Ok(Value::Bool(*b)),
             Operand::Nil => Ok(Value::Nil),
         }
@@ -767,7 +783,10 @@ impl<'e> State<'e> {
                 if has_args {
                     let mut vals = Vec::new();
                     for a in args {
-                        vals.push(self.eval_operand_value(dot, &a.op, pos)?);
+                        vals.push(match &a.op {
+                            Operand::Number(n) => self.ideal(n, a.span)?,
+                            op => self.eval_operand_value(dot, op, pos)?,
+                        });
                     }
                     if let Some(f) = final_ {
                         vals.push(f);
@@ -832,7 +851,7 @@ impl<'e> State<'e> {
                     Some(f) => Ok(Value::Float(f)),
                     None => Err(self.expected(pos, span, "float")),
                 },
-                Param::Any => Ok(ideal(n)),
+                Param::Any => self.ideal(n, span),
                 Param::String => Err(self.expected(pos, span, "string")),
                 Param::Bool => Err(self.expected(pos, span, "bool")),
                 _ => Err(self.error(
@@ -1430,6 +1449,7 @@ fn helm_err(msg: &str) -> String {
     format!("{ERR_START}{msg}{ERR_END}")
 }
 
+/// A number constant where any value is wanted (Go's `idealConstant`).
 fn ideal(n: &parse::Number) -> Value {
     if n.is_char() {
         return Value::Int(n.int().unwrap_or(0));
@@ -1618,6 +1638,19 @@ fn chain_pos(fields: Fields, fallback: usize) -> usize {
 }
 
 /// Where Go reports a range error: at the pipeline's last command's operand.
+/// The operand Go evaluates last in a pipeline: the last argument of its
+/// last command, inside parentheses if it is a parenthesized pipeline.
+fn last_operand(src: &str, pipe: &Pipe) -> (usize, Span) {
+    let Some(arg) = pipe.cmds.last().and_then(|c| c.args.last()) else {
+        return (pipe.pos, Span::new(pipe.pos, pipe.pos));
+    };
+    match &arg.op {
+        Operand::Pipe(p) => last_operand(src, p),
+        &Operand::Field(fs) => (field_pos(src, fs, arg.span.pos()), arg.span),
+        _ => (arg.span.pos(), arg.span),
+    }
+}
+
 fn range_node(src: &str, pipe: &Pipe, fallback: usize) -> (usize, String) {
     match pipe.cmds.last() {
         Some(c) => {
