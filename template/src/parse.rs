@@ -854,7 +854,7 @@ impl<'a> Parser<'a> {
                         }
                         "define" if top => self.parse_define()?,
                         "template" | "block" => {
-                            let node = self.parse_template(k, action_pos)?;
+                            let node = self.parse_template(k)?;
                             self.node_stack.push(node);
                         }
                         "break" | "continue" => {
@@ -1000,17 +1000,18 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// The name of a `define`, `template` or `block`: a string literal.
-    fn template_name(&mut self, ctx: &str) -> PResult<Rc<str>> {
+    /// The name of a `define`, `template` or `block` (a string literal) and
+    /// its position.
+    fn template_name(&mut self, ctx: &str) -> PResult<(Rc<str>, usize)> {
         match self.next() {
-            Some((Tok::Str(s), _, _)) => Ok(s),
+            Some((Tok::Str(s), p, _)) => Ok((s, p)),
             Some((Tok::Invalid(e), p, _)) => self.err(p, e.to_string()),
             t => self.unexpected(t.as_ref(), ctx),
         }
     }
 
     fn parse_define(&mut self) -> PResult<()> {
-        let name = self.template_name("define clause")?;
+        let (name, _) = self.template_name("define clause")?;
         self.expect_end("define clause")?;
         self.parse_body(name, "define clause")
     }
@@ -1051,13 +1052,14 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn parse_template(&mut self, kind: &str, pos: usize) -> PResult<Node> {
+    /// `template` or `block`; Go places the node at its name.
+    fn parse_template(&mut self, kind: &str) -> PResult<Node> {
         let ctx = if kind == "block" {
             "block clause"
         } else {
             "template clause"
         };
-        let name = self.template_name(ctx)?;
+        let (name, pos) = self.template_name(ctx)?;
         let pipe = if kind == "block" || self.peek().is_some() {
             Some(self.parse_pipe(ctx)?)
         } else {
