@@ -641,13 +641,18 @@ impl<'a> Parser<'a> {
 
     /// Go's `atTerminator` check after a field, variable or word: it must be
     /// followed by space, one of `.,|:()`, the right delimiter or the end.
+    #[inline]
     fn bad_character(&self, i: usize) -> Option<String> {
-        let rest = &self.src[i..];
-        let c = rest.chars().next()?;
-        if c.is_ascii() && (is_space(c as u8) || ".,|:()".contains(c)) || rest.starts_with("}}") {
+        let b = self.src.as_bytes();
+        let c = *b.get(i)?;
+        if is_space(c)
+            || matches!(c, b'.' | b',' | b'|' | b':' | b')' | b'(')
+            || (c == b'}' && b.get(i + 1) == Some(&b'}'))
+        {
             return None;
         }
-        Some(format!("bad character {}", sharp_u(c)))
+        let ch = self.src[i..].chars().next()?;
+        Some(format!("bad character {}", sharp_u(ch)))
     }
 
     /// Go's `scanNumber`: the end of the number at `start`, and false when an
@@ -1356,9 +1361,10 @@ pub fn parse_number(text: &str) -> Result<Number, String> {
         text.bytes().all(|c| c.is_ascii_digit()) && (text.len() == 1 || !text.starts_with('0'));
     let (int, uint, float) = if plain_decimal && !text.is_empty() {
         // The common case, without the copies below.
-        let int = text.parse::<i64>().ok();
-        let uint = int.is_none() && text.parse::<u64>().is_ok();
-        (int, uint, text.parse::<f64>().ok())
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Number::new(Some(i), false, Some(i as f64), false, false));
+        }
+        (None, text.parse::<u64>().is_ok(), text.parse::<f64>().ok())
     } else {
         number_forms(text).unwrap_or((None, false, None))
     };
