@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::func::{FuncSpec, Param};
 use crate::funcs;
-use crate::funcs::text::sprint;
+use crate::funcs::text::{go_quote, sprint};
 use crate::gofmt;
 use crate::parse::{self, Arg, Command, Fields, Node, OneOrMany, Operand, Pipe, Span, Tree};
 
@@ -65,7 +65,14 @@ impl Error {
     /// The message `helm template` 4.3.1 prints after `Error: `.
     pub fn helm_message(&self) -> String {
         match self {
-            Error::Parse(p) => format!("parse error at ({}:{}): {}", p.name, p.line, p.message),
+            // Helm keeps the location and the text after the last ": ".
+            Error::Parse(p) => {
+                let full = p.to_string();
+                let mut parts = full.split(": ");
+                let location = parts.nth(1).unwrap_or_default();
+                let last = full.rsplit(": ").next().unwrap_or_default();
+                format!("parse error at ({location}): {last}")
+            }
             Error::Exec { location, .. } => {
                 let flat = self.to_string();
                 if let (Some(a), Some(b)) = (flat.find(ERR_START), flat.find(ERR_END))
@@ -260,8 +267,9 @@ impl Engine {
             engine: self,
             overlay: None,
             tree: tree.clone(),
-            vars: vec![(Rc::from("$"), data.clone())],
+            vars: vec![(Rc::from("$"), data.clone(), NilKind::Silent)],
             depth: 0,
+            dot_kind: NilKind::Silent,
         };
         st.walk_list(&mut out, data, &tree.root)?;
         Ok(out)
@@ -273,8 +281,13 @@ struct State<'e> {
     /// Templates defined by a `tpl` string, visible only inside it.
     overlay: Option<Rc<HashMap<Rc<str>, Rc<Tree>>>>,
     tree: Rc<Tree>,
-    vars: Vec<(Rc<str>, Value)>,
+    /// Variables in scope: name, value and how the value is held (see
+    /// `dot_kind`).
+    vars: Vec<(Rc<str>, Value, NilKind)>,
     depth: usize,
+    /// How dot holds its value: a range element of a list or map is an
+    /// interface (`Error`), anything else a plain value (`Silent`).
+    dot_kind: NilKind,
 }
 
 /// How an operand reached a field access: Go errors on a field of a nil
@@ -299,6 +312,13 @@ impl<'e> State<'e> {
     /// The source text of a span of the tree being executed.
     fn text(&self, span: Span) -> &str {
         span.text(&self.tree.source)
+    }
+
+    /// A pipeline's source text, from its first declaration or command to
+    /// the end of its last command.
+    fn pipe_text(&self, pipe: &Pipe) -> &str {
+        let end = pipe.cmds.last().map_or(pipe.pos, |c| c.span.end as usize);
+        self.text(Span::new(pipe.pos, end))
     }
 
     fn node_text(&self, node: NodeText) -> String {
@@ -363,7 +383,10 @@ impl<'e> State<'e> {
                 let is_with = matches!(node, Node::With { .. });
                 let flow = if v.truthy() {
                     if is_with {
-                        self.walk_list(out, &v, list)?
+                        let kind = std::mem::replace(&mut self.dot_kind, NilKind::Silent);
+                        let r = self.walk_list(out, &v, list);
+                        self.dot_kind = kind;
+                        r?
                     } else {
                         self.walk_list(out, dot, list)?
                     }
@@ -388,11 +411,12 @@ impl<'e> State<'e> {
             }
             Node::Template { pos, name, pipe } => {
                 let tree = self.find_tree(name).ok_or_else(|| {
-                    self.error(
-                        *pos,
-                        &format!("{{{{template {name:?}}}}}"),
-                        format!("template {name:?} not defined"),
-                    )
+                    let name = go_quote(name);
+                    let node = match pipe {
+                        Some(p) => format!("{{{{template {name} {}}}}}", self.pipe_text(p)),
+                        None => format!("{{{{template {name}}}}}"),
+                    };
+                    self.error(*pos, &node, format!("template {name} not defined"))
                 })?;
                 let data = match pipe {
                     Some(p) => self.eval_pipeline(dot, p)?,
@@ -415,9 +439,14 @@ impl<'e> State<'e> {
             ));
         }
         let saved_tree = std::mem::replace(&mut self.tree, tree.clone());
-        let saved_vars = std::mem::replace(&mut self.vars, vec![(Rc::from("$"), data.clone())]);
+        let saved_vars = std::mem::replace(
+            &mut self.vars,
+            vec![(Rc::from("$"), data.clone(), NilKind::Silent)],
+        );
         self.depth += 1;
+        let kind = std::mem::replace(&mut self.dot_kind, NilKind::Silent);
         let r = self.walk_list(out, data, &tree.root);
+        self.dot_kind = kind;
         self.depth -= 1;
         self.vars = saved_vars;
         self.tree = saved_tree;
@@ -480,15 +509,36 @@ impl<'e> State<'e> {
             }
             return Ok(Flow::Normal);
         }
+        // Elements of a list or map are interfaces; the ints of `range 3` are not.
+        let kind = if matches!(val, Value::List(_) | Value::Map(_)) {
+            NilKind::Error
+        } else {
+            NilKind::Silent
+        };
+        let saved_kind = std::mem::replace(&mut self.dot_kind, kind);
+        let r = self.range_items(out, pipe, list, items);
+        self.dot_kind = saved_kind;
+        r
+    }
+
+    fn range_items(
+        &mut self,
+        out: &mut String,
+        pipe: &Pipe,
+        list: &[Node],
+        items: Vec<(Value, Value)>,
+    ) -> R<Flow> {
         let mark = self.vars.len();
         for (k, v) in items {
             self.vars.truncate(mark);
+            // The element variable holds what dot holds.
+            let kind = self.dot_kind;
             match pipe.decl.len() {
                 0 => {}
-                1 => self.declare(pipe, 0, v.clone()),
+                1 => self.declare(pipe, 0, v.clone(), kind)?,
                 _ => {
-                    self.declare(pipe, 0, k);
-                    self.declare(pipe, 1, v.clone());
+                    self.declare(pipe, 0, k, NilKind::Silent)?;
+                    self.declare(pipe, 1, v.clone(), kind)?;
                 }
             }
             match self.walk_list(out, &v, list)? {
@@ -500,27 +550,38 @@ impl<'e> State<'e> {
         Ok(Flow::Normal)
     }
 
-    fn declare(&mut self, pipe: &Pipe, i: usize, v: Value) {
-        let name = pipe.decl[i].clone();
-        if pipe.is_assign {
-            self.set_var(&name, v);
-        } else {
-            self.vars.push((name, v));
+    /// [`ideal`], failing for an integer constant beyond the int range.
+    fn ideal(&self, n: &parse::Number, span: Span) -> R<Value> {
+        if n.overflows_int() {
+            let text = self.text(span);
+            return Err(self.error(span.pos(), text, format!("{text} overflows int")));
         }
+        Ok(ideal(n))
     }
 
-    fn set_var(&mut self, name: &str, v: Value) {
-        if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| &**n == name) {
+    fn declare(&mut self, pipe: &Pipe, i: usize, v: Value, kind: NilKind) -> R<()> {
+        let name = &pipe.decl[i];
+        if !pipe.is_assign {
+            self.vars.push((name.clone(), v, kind));
+            return Ok(());
+        }
+        if let Some(slot) = self.vars.iter_mut().rev().find(|(n, ..)| n == name) {
             slot.1 = v;
+            slot.2 = kind;
+            return Ok(());
         }
+        // Go reports it at the node it evaluated last.
+        let (at, span) = last_operand(&self.tree.source, pipe);
+        Err(self.error(at, self.text(span), format!("undefined variable: {name}")))
     }
 
-    fn var(&self, name: &str, pos: usize) -> R<Value> {
+    /// A variable's value and how it is held.
+    fn var(&self, name: &str, pos: usize) -> R<(Value, NilKind)> {
         self.vars
             .iter()
             .rev()
-            .find(|(n, _)| &**n == name)
-            .map(|(_, v)| v.clone())
+            .find(|(n, ..)| &**n == name)
+            .map(|(_, v, k)| (v.clone(), *k))
             .ok_or_else(|| self.error(pos, name, format!("undefined variable: {name}")))
     }
 
@@ -545,7 +606,7 @@ impl<'e> State<'e> {
     fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> R<Value> {
         let v = self.eval_cmds(dot, &pipe.cmds)?;
         for i in 0..pipe.decl.len() {
-            self.declare(pipe, i, v.clone());
+            self.declare(pipe, i, v.clone(), NilKind::Silent)?;
         }
         Ok(v)
     }
@@ -569,7 +630,7 @@ impl<'e> State<'e> {
             &Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
-                NilKind::Silent,
+                self.dot_kind,
                 fs,
                 &cmd.args[1..],
                 final_,
@@ -590,7 +651,7 @@ impl<'e> State<'e> {
                 )
             }
             &Operand::Variable(name, fs) => {
-                let v = self.var(self.text(name), cmd.pos())?;
+                let (v, kind) = self.var(self.text(name), cmd.pos())?;
                 if fs.is_empty() {
                     self.not_a_function(cmd, &final_)?;
                     return Ok(v);
@@ -598,7 +659,7 @@ impl<'e> State<'e> {
                 self.eval_field_chain(
                     dot,
                     v,
-                    NilKind::Silent,
+                    kind,
                     fs,
                     &cmd.args[1..],
                     final_,
@@ -626,7 +687,7 @@ impl<'e> State<'e> {
             }
             Operand::Number(n) => {
                 self.not_a_function(cmd, &final_)?;
-                Ok(ideal(n))
+                self.ideal(n, cmd.args[0].span)
             }
         }
     }
@@ -649,7 +710,7 @@ impl<'e> State<'e> {
             &Operand::Field(fs) => self.eval_field_chain(
                 dot,
                 dot.clone(),
-                NilKind::Silent,
+                self.dot_kind,
                 fs,
                 &[],
                 None,
@@ -657,14 +718,14 @@ impl<'e> State<'e> {
                 NodeText::span(fs.0),
             ),
             &Operand::Variable(name, fs) => {
-                let v = self.var(self.text(name), pos)?;
+                let (v, kind) = self.var(self.text(name), pos)?;
                 if fs.is_empty() {
                     return Ok(v);
                 }
                 self.eval_field_chain(
                     dot,
                     v,
-                    NilKind::Silent,
+                    kind,
                     fs,
                     &[],
                     None,
@@ -692,7 +753,7 @@ impl<'e> State<'e> {
                 )
             }
             Operand::String(s) => Ok(Value::String(s.clone())),
-            Operand::Number(n) => Ok(ideal(n)),
+            Operand::Number(n) => self.ideal(n, Span::new(pos, pos)),
             Operand::Bool(b) => Ok(Value::Bool(*b)),
             Operand::Nil => Ok(Value::Nil),
         }
@@ -767,7 +828,10 @@ impl<'e> State<'e> {
                 if has_args {
                     let mut vals = Vec::new();
                     for a in args {
-                        vals.push(self.eval_operand_value(dot, &a.op, pos)?);
+                        vals.push(match &a.op {
+                            Operand::Number(n) => self.ideal(n, a.span)?,
+                            op => self.eval_operand_value(dot, op, pos)?,
+                        });
                     }
                     if let Some(f) = final_ {
                         vals.push(f);
@@ -832,7 +896,7 @@ impl<'e> State<'e> {
                     Some(f) => Ok(Value::Float(f)),
                     None => Err(self.expected(pos, span, "float")),
                 },
-                Param::Any => Ok(ideal(n)),
+                Param::Any => self.ideal(n, span),
                 Param::String => Err(self.expected(pos, span, "string")),
                 Param::Bool => Err(self.expected(pos, span, "bool")),
                 _ => Err(self.error(
@@ -878,19 +942,32 @@ impl<'e> State<'e> {
             },
             _ => {
                 let v = self.eval_operand_value(dot, op, pos)?;
-                self.validate(v, param, span)
+                // Go reports a field chain at the node it builds for it, and
+                // a chain on a parenthesised pipeline at what it evaluated last.
+                let (at, span) = match op {
+                    &Operand::Field(fs) => (self.field_pos(fs, pos), span),
+                    Operand::Chain(base, fs) => match &**base {
+                        Operand::Pipe(p) => last_operand(&self.tree.source, p),
+                        _ => (chain_pos(*fs, pos), span),
+                    },
+                    &Operand::Variable(_, fs) => (chain_pos(fs, pos), span),
+                    _ => (pos, span),
+                };
+                self.validate(v, param, span, at)
             }
         }
     }
 
     /// Go's `validateType`: assignability, nil for nilable types.
-    fn validate(&self, v: Value, param: Param, span: Span) -> R<Value> {
+    /// Checks a value against a parameter type; errors name the operand
+    /// `span` at position `at`.
+    fn validate(&self, v: Value, param: Param, span: Span, at: usize) -> R<Value> {
         let ok = match (&v, param) {
             (_, Param::Any) => true,
             (Value::Nil, Param::List | Param::Map | Param::Strings) => true,
             (Value::Nil, p) => {
                 return Err(self.error(
-                    span.pos(),
+                    at,
                     self.text(span),
                     format!("invalid value; expected {}", p.go_name()),
                 ));
@@ -914,7 +991,7 @@ impl<'e> State<'e> {
             Ok(v)
         } else {
             Err(self.error(
-                span.pos(),
+                at,
                 self.text(span),
                 format!(
                     "wrong type for value; expected {}; got {}",
@@ -939,6 +1016,27 @@ impl<'e> State<'e> {
             out.push(f);
         }
         Ok(out)
+    }
+
+    /// Whether the nil first argument of a builtin is Go's invalid Value (what
+    /// a pipeline yields for nil: a piped value, a parenthesised pipeline, a
+    /// variable it declared, `nil`) rather than a nil interface (a map value,
+    /// a range element).
+    fn holds_no_value(&self, cmd: &Command) -> bool {
+        let Some(arg) = cmd.args.get(1) else {
+            return true;
+        };
+        match &arg.op {
+            Operand::Pipe(_) | Operand::Nil => true,
+            Operand::Dot => self.dot_kind == NilKind::Silent,
+            &Operand::Variable(name, fs) => {
+                fs.is_empty()
+                    && self
+                        .var(self.text(name), arg.span.pos())
+                        .is_ok_and(|(_, k)| k == NilKind::Silent)
+            }
+            _ => false,
+        }
     }
 
     fn call_error(&self, cmd: &Command, name: &str, msg: impl std::fmt::Display) -> Error {
@@ -1023,7 +1121,7 @@ impl<'e> State<'e> {
             } else {
                 cmd.span
             };
-            args.push(self.validate(f, p, at)?);
+            args.push(self.validate(f, p, at, at.pos())?);
         }
         (spec.call)(&args).map_err(|e| self.call_error(cmd, spec.name, e))
     }
@@ -1082,7 +1180,15 @@ impl<'e> State<'e> {
                     Value::String(s) => s.len(),
                     Value::List(l) => l.len(),
                     Value::Map(m) => m.len(),
-                    Value::Nil => return Err(self.call_error(cmd, "len", "len of nil pointer")),
+                    Value::Nil => {
+                        let msg = if self.holds_no_value(cmd) {
+                            // reflect panics on an invalid Value.
+                            "reflect: call of reflect.Value.Type on zero Value"
+                        } else {
+                            "len of nil pointer"
+                        };
+                        return Err(self.call_error(cmd, "len", msg));
+                    }
                     other => {
                         return Err(self.call_error(
                             cmd,
@@ -1102,10 +1208,19 @@ impl<'e> State<'e> {
                     ));
                 }
                 let mut item = args[0].to_data();
+                if item.is_nil() {
+                    return Err(self.call_error(cmd, "index", "index of untyped nil"));
+                }
                 for key in &args[1..] {
                     item = match (&item, key) {
                         (Value::Map(m), Value::String(k)) => m.get(k).unwrap_or(Value::Nil),
-                        (Value::Map(_), Value::Nil) => Value::Nil,
+                        (Value::Map(_), Value::Nil) => {
+                            return Err(self.call_error(
+                                cmd,
+                                "index",
+                                "value is nil; should be of type string",
+                            ));
+                        }
                         (Value::Map(_), k) => {
                             return Err(self.call_error(
                                 cmd,
@@ -1115,30 +1230,49 @@ impl<'e> State<'e> {
                         }
                         (Value::List(l), k) => {
                             let i = int_index(k).map_err(|e| self.call_error(cmd, "index", e))?;
-                            if i < 0 || i as usize >= l.len() {
+                            // Go checks against the capacity, then reflect
+                            // panics on the length.
+                            if i < 0 || i as usize > l.len() {
                                 return Err(self.call_error(
                                     cmd,
                                     "index",
                                     format!("index out of range: {i}"),
                                 ));
                             }
-                            l[i as usize].clone()
-                        }
-                        (Value::String(s), k) => {
-                            let i = int_index(k).map_err(|e| self.call_error(cmd, "index", e))?;
-                            match s.as_bytes().get(i as usize) {
-                                Some(b) if i >= 0 => Value::Int(i64::from(*b)),
-                                _ => {
+                            match l.get(i as usize) {
+                                Some(v) => v.clone(),
+                                None => {
                                     return Err(self.call_error(
                                         cmd,
                                         "index",
-                                        format!("index out of range: {i}"),
+                                        "reflect: slice index out of range",
                                     ));
                                 }
                             }
                         }
+                        (Value::String(s), k) => {
+                            let i = int_index(k).map_err(|e| self.call_error(cmd, "index", e))?;
+                            if i < 0 || i as usize > s.len() {
+                                return Err(self.call_error(
+                                    cmd,
+                                    "index",
+                                    format!("index out of range: {i}"),
+                                ));
+                            }
+                            match s.as_bytes().get(i as usize) {
+                                Some(b) => Value::Int(i64::from(*b)),
+                                None => {
+                                    return Err(self.call_error(
+                                        cmd,
+                                        "index",
+                                        "reflect: string index out of range",
+                                    ));
+                                }
+                            }
+                        }
+                        // A nil reached by indexing (a map's nil value).
                         (Value::Nil, _) => {
-                            return Err(self.call_error(cmd, "index", "index of untyped nil"));
+                            return Err(self.call_error(cmd, "index", "index of nil pointer"));
                         }
                         (other, _) => {
                             return Err(self.call_error(
@@ -1254,7 +1388,36 @@ impl<'e> State<'e> {
             "html" => Ok(Value::from(html_escape(&escaper_text(args)))),
             "js" => Ok(Value::from(js_escape(&escaper_text(args)))),
             "urlquery" => Ok(Value::from(query_escape(&escaper_text(args)))),
-            "call" => Err(self.call_error(cmd, "call", "call of non-function")),
+            "call" => {
+                let Some(f) = args.first() else {
+                    return Err(self.error(
+                        cmd.pos(),
+                        self.text(cmd.args[0].span),
+                        "wrong number of args for call: want at least 1 got 0",
+                    ));
+                };
+                if f.is_nil() {
+                    return Err(self.call_error(cmd, "call", "call of nil"));
+                }
+                // Templates hold no function values; Go names the callee by
+                // its node, or a piped value by reflect.Value's String.
+                let callee = match cmd.args.get(1) {
+                    Some(Arg {
+                        op: Operand::Pipe(p),
+                        ..
+                    }) => normalize(self.pipe_text(p)),
+                    Some(a) => normalize(self.text(a.span)),
+                    None => match f {
+                        Value::String(s) => s.to_string(),
+                        v => format!("<{} Value>", v.type_name()),
+                    },
+                };
+                Err(self.call_error(
+                    cmd,
+                    "call",
+                    format!("non-function {callee} of type {}", f.type_name()),
+                ))
+            }
             "include" => self.include(cmd, args),
             "tpl" => self.tpl(cmd, args),
             "required" => {
@@ -1430,6 +1593,7 @@ fn helm_err(msg: &str) -> String {
     format!("{ERR_START}{msg}{ERR_END}")
 }
 
+/// A number constant where any value is wanted (Go's `idealConstant`).
 fn ideal(n: &parse::Number) -> Value {
     if n.is_char() {
         return Value::Int(n.int().unwrap_or(0));
@@ -1614,6 +1778,19 @@ fn chain_pos(fields: Fields, fallback: usize) -> usize {
         fallback
     } else {
         fields.0.pos()
+    }
+}
+
+/// The operand Go evaluates last in a pipeline: the last argument of its
+/// last command, inside parentheses if it is a parenthesized pipeline.
+fn last_operand(src: &str, pipe: &Pipe) -> (usize, Span) {
+    let Some(arg) = pipe.cmds.last().and_then(|c| c.args.last()) else {
+        return (pipe.pos, Span::new(pipe.pos, pipe.pos));
+    };
+    match &arg.op {
+        Operand::Pipe(p) => last_operand(src, p),
+        &Operand::Field(fs) => (field_pos(src, fs, arg.span.pos()), arg.span),
+        _ => (arg.span.pos(), arg.span),
     }
 }
 

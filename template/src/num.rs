@@ -74,8 +74,8 @@ fn fmt_f(neg: bool, d: &[u8], dp: i32, prec: usize) -> String {
     out
 }
 
-/// `strconv.FormatFloat(f, fmt, prec, 64)` for `fmt` in `e`, `E`, `f`, `g`, `G`;
-/// `prec < 0` means the shortest representation that round-trips.
+/// `strconv.FormatFloat(f, fmt, prec, 64)` for `fmt` in `b`, `e`, `E`, `f`, `g`,
+/// `G`, `x`, `X`; `prec < 0` means the shortest representation that round-trips.
 pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     if f.is_nan() {
         return "NaN".into();
@@ -88,6 +88,9 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
         };
     }
     let neg = f.is_sign_negative();
+    if matches!(fmt, 'b' | 'x' | 'X') {
+        return fmt_binary(f, fmt, prec);
+    }
     let shortest = prec < 0;
     let upper = fmt.is_ascii_uppercase();
     let out = match fmt.to_ascii_lowercase() {
@@ -150,6 +153,81 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
         }
     };
     if upper { out.to_uppercase() } else { out }
+}
+
+/// The binary formats of a finite float: `b` (`-123p-45`, decimal mantissa
+/// times a power of two) and `x`/`X` (`-0x1.8p+01`, hexadecimal mantissa with
+/// `prec` hex digits after the point, all significant ones when negative).
+fn fmt_binary(f: f64, fmt: char, prec: i32) -> String {
+    let bits = f.to_bits();
+    let neg = bits >> 63 != 0;
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let mut mant = bits & ((1 << 52) - 1);
+    let mut exp = if biased == 0 {
+        // Denormal: no implicit leading bit.
+        1 - 1023
+    } else {
+        mant |= 1 << 52;
+        biased - 1023
+    };
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if fmt == 'b' {
+        let e = exp - 52;
+        out.push_str(&format!("{mant}p{}{e}", if e >= 0 { "+" } else { "" }));
+        return out;
+    }
+    if mant == 0 {
+        exp = 0;
+    }
+    // Put the leading 1 (if any) at bit 60.
+    mant <<= 8;
+    while mant != 0 && mant & (1 << 60) == 0 {
+        mant <<= 1;
+        exp -= 1;
+    }
+    if (0..15).contains(&prec) {
+        // Round to nearest, ties to even, keeping `prec` hex digits.
+        let shift = (prec * 4) as u32;
+        let extra = (mant << shift) & ((1 << 60) - 1);
+        mant >>= 60 - shift;
+        if extra | (mant & 1) > 1 << 59 {
+            mant += 1;
+        }
+        mant <<= 60 - shift;
+        if mant & (1 << 61) != 0 {
+            mant >>= 1;
+            exp += 1;
+        }
+    }
+    let upper = fmt == 'X';
+    let hex = |d: u64| {
+        let c = char::from_digit(d as u32, 16).unwrap_or('0');
+        if upper { c.to_ascii_uppercase() } else { c }
+    };
+    out.push('0');
+    out.push(fmt);
+    out.push(if (mant >> 60) & 1 == 1 { '1' } else { '0' });
+    mant <<= 4;
+    if prec < 0 && mant != 0 {
+        out.push('.');
+        while mant != 0 {
+            out.push(hex((mant >> 60) & 15));
+            mant <<= 4;
+        }
+    } else if prec > 0 {
+        out.push('.');
+        for _ in 0..prec {
+            out.push(hex((mant >> 60) & 15));
+            mant <<= 4;
+        }
+    }
+    out.push(if upper { 'P' } else { 'p' });
+    out.push(if exp < 0 { '-' } else { '+' });
+    out.push_str(&format!("{:02}", exp.unsigned_abs()));
+    out
 }
 
 #[cfg(test)]

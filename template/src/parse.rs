@@ -9,6 +9,8 @@
 
 use std::rc::Rc;
 
+use crate::funcs::text::{go_quote, is_go_print};
+
 /// A number literal, kept as Go's untyped constant: which forms it can take.
 /// (Its text, for errors, is the source text of its operand.)
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -18,20 +20,35 @@ pub struct Number {
     float: f64,
     has_int: bool,
     has_float: bool,
+    /// A uint64 too large for an int (Go's `IsUint` without `IsInt`).
+    uint_only: bool,
     is_char: bool,
     looks_float: bool,
 }
 
 impl Number {
-    fn new(int: Option<i64>, float: Option<f64>, is_char: bool, looks_float: bool) -> Number {
+    fn new(
+        int: Option<i64>,
+        uint_only: bool,
+        float: Option<f64>,
+        is_char: bool,
+        looks_float: bool,
+    ) -> Number {
         Number {
             int: int.unwrap_or(0),
             float: float.unwrap_or(0.0),
             has_int: int.is_some(),
             has_float: float.is_some(),
+            uint_only: uint_only && int.is_none(),
             is_char,
             looks_float,
         }
+    }
+
+    /// An integer constant beyond the int range (`18446744073709551615`):
+    /// Go's executor rejects it where an int or any value is wanted.
+    pub fn overflows_int(&self) -> bool {
+        self.uint_only && !self.looks_float
     }
 
     /// The value as an integer, when it is one.
@@ -49,7 +66,7 @@ impl Number {
         self.is_char
     }
 
-    /// Written as a float (with a `.` or an exponent, and not in hex).
+    /// Written as a float (with a `.` or an exponent, and not a hex integer).
     pub fn looks_float(&self) -> bool {
         self.looks_float
     }
@@ -325,7 +342,40 @@ enum Tok {
     Declare,
     Assign,
     Comma,
+    /// Another printable ASCII character (`#`, `}`, …): Go's `itemChar`.
+    Char,
     Keyword(&'static str),
+    /// A string, character or number literal that is not valid, with the
+    /// error Go reports where it is used.
+    Invalid(Rc<str>),
+    /// A lexical error, always the last token of its action.
+    Error(Rc<str>),
+}
+
+/// Tokens that can start an operand (Go's `term`).
+fn starts_operand(t: &Tok) -> bool {
+    matches!(
+        t,
+        Tok::Dot
+            | Tok::Field
+            | Tok::Var
+            | Tok::Ident
+            | Tok::Str(_)
+            | Tok::Num(_)
+            | Tok::Bool(_)
+            | Tok::Nil
+            | Tok::LParen
+            | Tok::Invalid(_)
+    )
+}
+
+/// Go's `%#U` of a character: `U+0023 '#'`.
+fn sharp_u(c: char) -> String {
+    if is_go_print(c) {
+        format!("U+{:04X} '{c}'", c as u32)
+    } else {
+        format!("U+{:04X}", c as u32)
+    }
 }
 
 const KEYWORDS: &[&str] = &[
@@ -399,6 +449,8 @@ struct Parser<'a> {
     cmd_stack: Vec<Command>,
     arg_stack: Vec<Arg>,
     ti: usize,
+    /// Offset of the current action's `{{`.
+    action_start: usize,
     /// Where to continue scanning text after the current action.
     cursor: usize,
     /// Trim whitespace at the start of the next text.
@@ -424,42 +476,29 @@ impl<'a> Parser<'a> {
     }
 
     /// Lexes one action starting at `start` (just after `{{` and any trim
-    /// marker) into `self.toks` and sets `cursor` after `}}`.
-    fn lex_action(&mut self, start: usize) -> PResult<()> {
+    /// marker) into `self.toks` and sets `cursor` after `}}`. A lexical
+    /// error becomes the last token, a `Tok::Error`: Go's parser reports it
+    /// only when it gets there, so a syntax error before it wins.
+    fn lex_action(&mut self, start: usize) {
         let b = self.src.as_bytes();
         let mut i = start;
         // One buffer serves every action.
         let mut toks = std::mem::take(&mut self.toks);
         toks.clear();
         let mut paren = 0i32;
-        loop {
+        let error: Option<(usize, String)> = loop {
             if i >= b.len() {
-                // Only computed on failure: counting lines per action is quadratic.
-                if !self.src[start..].contains('\n') {
-                    return self.err(i, "unclosed action");
-                }
-                let opened = line_of(self.src, start);
-                return self.err(
-                    i,
-                    format!("unclosed action started at {}:{opened}", self.name),
-                );
+                break Some((i, "unclosed action".into()));
             }
             // Right delimiter (with optional trim marker).
-            if is_space(b[i]) && b[i + 1..].starts_with(b"-}}") {
+            let trim = is_space(b[i]) && b[i + 1..].starts_with(b"-}}");
+            if trim || b[i..].starts_with(b"}}") {
                 if paren > 0 {
-                    return self.err(i, "unclosed left paren");
+                    break Some((i, "unclosed left paren".into()));
                 }
-                self.cursor = i + 4;
-                self.trim_next = true;
-                break;
-            }
-            if b[i..].starts_with(b"}}") {
-                if paren > 0 {
-                    return self.err(i, "unclosed left paren");
-                }
-                self.cursor = i + 2;
-                self.trim_next = false;
-                break;
+                self.cursor = i + if trim { 4 } else { 2 };
+                self.trim_next = trim;
+                break None;
             }
             let c = b[i];
             if is_space(c) {
@@ -478,11 +517,11 @@ impl<'a> Parser<'a> {
                     Tok::LParen
                 }
                 b')' => {
-                    i += 1;
                     paren -= 1;
                     if paren < 0 {
-                        return self.err(st, "unexpected right paren");
+                        break Some((st, "unexpected right paren".into()));
                     }
+                    i += 1;
                     Tok::RParen
                 }
                 b',' => {
@@ -490,67 +529,96 @@ impl<'a> Parser<'a> {
                     Tok::Comma
                 }
                 b':' => {
-                    if b.get(i + 1) == Some(&b'=') {
-                        i += 2;
-                        Tok::Declare
-                    } else {
-                        return self.err(st, "expected :=");
+                    if b.get(i + 1) != Some(&b'=') {
+                        break Some((st, "expected :=".into()));
                     }
+                    i += 2;
+                    Tok::Declare
                 }
                 b'=' => {
                     i += 1;
                     Tok::Assign
                 }
-                b'"' => {
-                    let (s, end) = self.lex_quote(st)?;
-                    i = end;
-                    Tok::Str(s)
-                }
+                b'"' => match self.lex_quote(st) {
+                    Ok((tok, end)) => {
+                        i = end;
+                        tok
+                    }
+                    Err(msg) => break Some((st, msg.into())),
+                },
                 b'`' => {
-                    let end = match self.src[st + 1..].find('`') {
-                        Some(e) => st + 1 + e,
-                        None => return self.err(st, "unterminated raw quoted string"),
+                    let Some(len) = self.src[st + 1..].find('`') else {
+                        break Some((st, "unterminated raw quoted string".into()));
                     };
-                    i = end + 1;
-                    Tok::Str(Rc::from(&self.src[st + 1..end]))
+                    i = st + 1 + len + 1;
+                    // Go's unquoting drops carriage returns from raw strings.
+                    let raw = &self.src[st + 1..i - 1];
+                    Tok::Str(if raw.contains('\r') {
+                        Rc::from(raw.replace('\r', ""))
+                    } else {
+                        Rc::from(raw)
+                    })
                 }
-                b'\'' => {
-                    let (n, end) = self.lex_char(st)?;
-                    i = end;
-                    Tok::Num(n)
-                }
+                b'\'' => match self.lex_char(st) {
+                    Ok((tok, end)) => {
+                        i = end;
+                        tok
+                    }
+                    Err(msg) => break Some((st, msg.into())),
+                },
                 b'.' if !b.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
                     // Field or dot.
                     let len = alnum_len(&self.src[i + 1..]);
                     i += 1 + len;
+                    if let Some(e) = self.bad_character(i) {
+                        break Some((st, e));
+                    }
                     if len == 0 { Tok::Dot } else { Tok::Field }
                 }
                 b'$' => {
                     i += 1 + alnum_len(&self.src[i + 1..]);
+                    if let Some(e) = self.bad_character(i) {
+                        break Some((st, e));
+                    }
                     Tok::Var
                 }
                 b'0'..=b'9' | b'-' | b'+' | b'.' => {
-                    let end = self.scan_number(i);
-                    if end == i {
-                        return self.err(st, format!("bad character {:?}", c as char));
+                    let (mut end, mut ok) = self.scan_number(i);
+                    if ok && matches!(b.get(end), Some(b'+' | b'-')) {
+                        // A complex constant like 1+2i: no spaces, ending in i.
+                        (end, ok) = self.scan_number(end);
+                        ok &= b[end - 1] == b'i';
                     }
                     let text = &self.src[st..end];
+                    if !ok {
+                        break Some((st, format!("bad number syntax: {}", go_quote(text))));
+                    }
                     i = end;
-                    Tok::Num(parse_number(text).ok_or_else(|| ParseError {
-                        name: self.name.to_string(),
-                        line: line_of(self.src, st),
-                        message: format!("bad number syntax: {text:?}"),
-                    })?)
+                    match parse_number(text) {
+                        Ok(n) => Tok::Num(n),
+                        Err(e) => Tok::Invalid(Rc::from(e)),
+                    }
                 }
                 _ => {
                     let rest = &self.src[i..];
                     let len = alnum_len(rest);
                     if len == 0 {
-                        let ch = rest.chars().next().unwrap_or('?');
-                        return self.err(st, format!("unexpected {ch:?} in command"));
+                        let ch = rest.chars().next().unwrap_or('\u{fffd}');
+                        if ch.is_ascii_graphic() {
+                            i += 1;
+                            toks.push((Tok::Char, st, i));
+                            continue;
+                        }
+                        break Some((
+                            st,
+                            format!("unrecognized character in action: {}", sharp_u(ch)),
+                        ));
                     }
                     let word = &rest[..len];
                     i += len;
+                    if let Some(e) = self.bad_character(i) {
+                        break Some((st, e));
+                    }
                     match word {
                         "true" => Tok::Bool(true),
                         "false" => Tok::Bool(false),
@@ -562,103 +630,138 @@ impl<'a> Parser<'a> {
                     }
                 }
             };
-            // Go requires a field/var/ident be followed by space or a delimiter-ish char.
             toks.push((tok, st, i));
+        };
+        if let Some((at, msg)) = error {
+            toks.push((Tok::Error(Rc::from(msg)), at, at));
+            self.cursor = b.len();
         }
         self.toks = toks;
-        Ok(())
     }
 
-    fn scan_number(&self, start: usize) -> usize {
+    /// Go's `atTerminator` check after a field, variable or word: it must be
+    /// followed by space, one of `.,|:()`, the right delimiter or the end.
+    #[inline]
+    fn bad_character(&self, i: usize) -> Option<String> {
+        let b = self.src.as_bytes();
+        let c = *b.get(i)?;
+        if is_space(c)
+            || matches!(c, b'.' | b',' | b'|' | b':' | b')' | b'(')
+            || (c == b'}' && b.get(i + 1) == Some(&b'}'))
+        {
+            return None;
+        }
+        let ch = self.src[i..].chars().next()?;
+        Some(format!("bad character {}", sharp_u(ch)))
+    }
+
+    /// Go's `scanNumber`: the end of the number at `start`, and false when an
+    /// alphanumeric follows it (the end then includes that character).
+    fn scan_number(&self, start: usize) -> (usize, bool) {
         let b = self.src.as_bytes();
         let mut i = start;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let mut digits = "0123456789_";
-        if b.get(i) == Some(&b'0')
-            && matches!(b.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'))
-        {
-            digits = match b[i + 1] {
-                b'x' | b'X' => "0123456789abcdefABCDEF_",
-                b'o' | b'O' => "01234567_",
-                _ => "01_",
-            };
-            i += 2;
-        }
-        while i < b.len() && digits.as_bytes().contains(&b[i]) {
-            i += 1;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            while i < b.len() && digits.as_bytes().contains(&b[i]) {
-                i += 1;
+        let accept = |i: &mut usize, set: &[u8]| {
+            let ok = b.get(*i).is_some_and(|c| set.contains(c));
+            if ok {
+                *i += 1;
+            }
+            ok
+        };
+        let run = |i: &mut usize, set: &[u8]| {
+            while b.get(*i).is_some_and(|c| set.contains(c)) {
+                *i += 1;
+            }
+        };
+        accept(&mut i, b"+-");
+        let mut digits: &[u8] = b"0123456789_";
+        if accept(&mut i, b"0") {
+            // A leading 0 alone does not mean octal in floats.
+            if accept(&mut i, b"xX") {
+                digits = b"0123456789abcdefABCDEF_";
+            } else if accept(&mut i, b"oO") {
+                digits = b"01234567_";
+            } else if accept(&mut i, b"bB") {
+                digits = b"01_";
             }
         }
-        let exp: &[u8] = if digits.len() > 16 { b"pP" } else { b"eEpP" };
-        if i < b.len() && exp.contains(&b[i]) {
-            i += 1;
-            if matches!(b.get(i), Some(b'+' | b'-')) {
-                i += 1;
-            }
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
+        run(&mut i, digits);
+        if accept(&mut i, b".") {
+            run(&mut i, digits);
         }
-        if b.get(i) == Some(&b'i') {
-            i += 1;
+        if digits.len() == 11 && accept(&mut i, b"eE") {
+            accept(&mut i, b"+-");
+            run(&mut i, b"0123456789_");
         }
-        // Go: an alphanumeric right after a number is a syntax error.
-        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
-            i += 1;
+        if digits.len() == 23 && accept(&mut i, b"pP") {
+            accept(&mut i, b"+-");
+            run(&mut i, b"0123456789_");
         }
-        i
+        accept(&mut i, b"i");
+        // The next thing must not be alphanumeric.
+        match self.src[i..].chars().next() {
+            Some(c) if is_alnum(c) => (i + c.len_utf8(), false),
+            _ => (i, true),
+        }
     }
 
-    fn lex_quote(&self, st: usize) -> PResult<(Rc<str>, usize)> {
+    /// A double-quoted string: `Str`, or `Invalid` when an escape is
+    /// malformed (Go reports that only where the string is used).
+    fn lex_quote(&self, st: usize) -> Result<(Tok, usize), &'static str> {
         let b = self.src.as_bytes();
         let mut i = st + 1;
         loop {
             match b.get(i) {
-                None | Some(b'\n') => return self.err(st, "unterminated quoted string"),
-                Some(b'\\') => i += 2,
+                None | Some(b'\n') => return Err("unterminated quoted string"),
+                Some(b'\\') => {
+                    if matches!(b.get(i + 1), None | Some(b'\n')) {
+                        return Err("unterminated quoted string");
+                    }
+                    i += 2;
+                }
                 Some(b'"') => break,
                 _ => i += 1,
             }
         }
         let raw = &self.src[st + 1..i];
         if !raw.contains('\\') {
-            return Ok((Rc::from(raw), i + 1));
+            return Ok((Tok::Str(Rc::from(raw)), i + 1));
         }
-        match unquote(raw) {
-            Some(s) => Ok((Rc::from(s.as_str()), i + 1)),
-            None => self.err(st, format!("invalid syntax: {:?}", &self.src[st..=i])),
-        }
+        let tok = match unquote(raw) {
+            Some(s) => Tok::Str(Rc::from(s.as_str())),
+            None => Tok::Invalid(Rc::from("invalid syntax")),
+        };
+        Ok((tok, i + 1))
     }
 
-    fn lex_char(&self, st: usize) -> PResult<(Number, usize)> {
+    /// A character constant: a `Num`, or `Invalid` when it is not exactly one
+    /// (possibly escaped) character.
+    fn lex_char(&self, st: usize) -> Result<(Tok, usize), &'static str> {
         let b = self.src.as_bytes();
         let mut i = st + 1;
         loop {
             match b.get(i) {
-                None | Some(b'\n') => return self.err(st, "unterminated character constant"),
-                Some(b'\\') => i += 2,
+                None | Some(b'\n') => return Err("unterminated character constant"),
+                Some(b'\\') => {
+                    if matches!(b.get(i + 1), None | Some(b'\n')) {
+                        return Err("unterminated character constant");
+                    }
+                    i += 2;
+                }
                 Some(b'\'') => break,
                 _ => i += 1,
             }
         }
-        let raw = &self.src[st + 1..i];
-        let s = unquote(raw).filter(|s| s.chars().count() == 1);
-        match s {
-            Some(s) => {
-                let c = s.chars().next().unwrap_or('\0') as i64;
-                Ok((Number::new(Some(c), Some(c as f64), true, false), i + 1))
+        let text = &self.src[st..=i];
+        let mut it = text[1..].chars().peekable();
+        let tok = match unquote_char(&mut it, '\'') {
+            None => Tok::Invalid(Rc::from("invalid syntax")),
+            Some(c) if it.eq("'".chars()) => {
+                let c = c as i64;
+                Tok::Num(Number::new(Some(c), false, Some(c as f64), true, false))
             }
-            None => self.err(
-                st,
-                format!("malformed character constant: {}", &self.src[st..=i]),
-            ),
-        }
+            Some(_) => Tok::Invalid(Rc::from(format!("malformed character constant: {text}"))),
+        };
+        Ok((tok, i + 1))
     }
 
     // ---- token cursor ----
@@ -729,7 +832,8 @@ impl<'a> Parser<'a> {
                 self.trim_next = trim_right;
                 continue;
             }
-            self.lex_action(inner)?;
+            self.action_start = open;
+            self.lex_action(inner);
             self.ti = 0;
             let action_pos = self.toks.first().map(|t| t.1).unwrap_or(inner);
             match self.peek().cloned() {
@@ -742,6 +846,10 @@ impl<'a> Parser<'a> {
                             return Ok((self.node_stack.drain(base..).collect(), Stop::End));
                         }
                         "else" => {
+                            // `else if`/`else with` leave their keyword for the caller.
+                            if !matches!(self.peek(), Some(Tok::Keyword("if" | "with"))) {
+                                self.expect_end("else")?;
+                            }
                             let list = self.node_stack.drain(base..).collect();
                             return Ok((list, Stop::Else(action_pos)));
                         }
@@ -749,22 +857,21 @@ impl<'a> Parser<'a> {
                             let node = self.parse_control(k, action_pos)?;
                             self.node_stack.push(node);
                         }
-                        "define" => {
-                            if !top {
-                                return self.err(action_pos, "unexpected <define> in command");
-                            }
-                            self.parse_define(action_pos)?;
-                        }
+                        "define" if top => self.parse_define()?,
                         "template" | "block" => {
-                            let node = self.parse_template(k, action_pos)?;
+                            let node = self.parse_template(k)?;
                             self.node_stack.push(node);
                         }
                         "break" | "continue" => {
+                            self.expect_end(if k == "break" {
+                                "{{break}}"
+                            } else {
+                                "{{continue}}"
+                            })?;
                             if self.range_depth == 0 {
                                 return self
                                     .err(action_pos, format!("{{{{{k}}}}} outside {{{{range}}}}"));
                             }
-                            self.expect_end(k)?;
                             self.node_stack.push(if k == "break" {
                                 Node::Break { pos: action_pos }
                             } else {
@@ -802,11 +909,40 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The rest of the action must be empty.
     fn expect_end(&mut self, ctx: &str) -> PResult<()> {
-        if let Some(t) = self.next() {
-            return self.err(t.1, format!("unexpected {} in {ctx}", self.desc(&t)));
+        match self.toks.get(self.ti) {
+            Some(t) => {
+                let t = t.clone();
+                self.unexpected(Some(&t), ctx)
+            }
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Go's `unexpected`: a lexical error as it is (saying where the action
+    /// started when that was on another line), else `unexpected <token> in <ctx>`.
+    /// `None` stands for the right delimiter.
+    fn unexpected<T>(&self, tok: Option<&(Tok, usize, usize)>, ctx: &str) -> PResult<T> {
+        let Some(t) = tok else {
+            return self.err(self.pos_here(), format!("unexpected \"}}}}\" in {ctx}"));
+        };
+        if let Tok::Error(msg) = &t.0 {
+            let opened = line_of(self.src, self.action_start);
+            if line_of(self.src, t.1) == opened {
+                return self.err(t.1, msg.to_string());
+            }
+            let joint = if msg.ends_with(" action") {
+                ""
+            } else {
+                " in action"
+            };
+            return self.err(
+                t.1,
+                format!("{msg}{joint} started at {}:{opened}", self.name),
+            );
+        }
+        self.err(t.1, format!("unexpected {} in {ctx}", self.desc(t)))
     }
 
     fn parse_control(&mut self, kind: &'static str, pos: usize) -> PResult<Node> {
@@ -825,18 +961,17 @@ impl<'a> Parser<'a> {
             Stop::Else(epos) => {
                 // `else if` / `else with` chain into a nested node sharing our {{end}}.
                 match self.peek().cloned() {
-                    Some(Tok::Keyword(k2))
-                        if (k2 == "if" && kind == "if") || (k2 == "with" && kind == "with") =>
-                    {
+                    Some(Tok::Keyword(k2)) if k2 == kind => {
                         self.ti += 1;
                         let nested = self.parse_control(k2, epos)?;
                         Some(Box::new([nested]) as Box<[Node]>)
                     }
-                    Some(_) => {
-                        let t = self.toks[self.ti].clone();
-                        return self.err(t.1, format!("unexpected {} in else", self.desc(&t)));
+                    // `else if` in a `with` or `range` (and `else with` in an
+                    // `if` or `range`): Go reads the keyword as the next input.
+                    Some(Tok::Keyword(k2)) => {
+                        return self.err(epos, format!("unexpected <{k2}> in input"));
                     }
-                    None => {
+                    _ => {
                         let (else_list, stop2) = self.parse_list(false)?;
                         match stop2 {
                             Stop::End => Some(else_list),
@@ -870,60 +1005,73 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn parse_define(&mut self, pos: usize) -> PResult<()> {
-        let name = match self.next() {
-            Some((Tok::Str(s), _, _)) => s,
-            _ => return self.err(pos, "name of template in define clause must be a string"),
-        };
+    /// The name of a `define`, `template` or `block` (a string literal) and
+    /// its position.
+    fn template_name(&mut self, ctx: &str) -> PResult<(Rc<str>, usize)> {
+        match self.next() {
+            Some((Tok::Str(s), p, _)) => Ok((s, p)),
+            Some((Tok::Invalid(e), p, _)) => self.err(p, e.to_string()),
+            t => self.unexpected(t.as_ref(), ctx),
+        }
+    }
+
+    fn parse_define(&mut self) -> PResult<()> {
+        let (name, _) = self.template_name("define clause")?;
         self.expect_end("define clause")?;
+        self.parse_body(name, "define clause")
+    }
+
+    /// The body of a `define` or `block` up to its `{{end}}`, added to the
+    /// defines as Go's `Tree.add` does.
+    fn parse_body(&mut self, name: Rc<str>, ctx: &str) -> PResult<()> {
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let (list, stop) = self.parse_list(false)?;
         self.vars = saved_vars;
         match stop {
             Stop::End => {}
-            Stop::Else(p) => return self.err(p, "unexpected {{else}}"),
+            Stop::Else(p) => return self.err(p, format!("unexpected {{{{else}}}} in {ctx}")),
             Stop::Eof => return self.err(self.src.len(), "unexpected EOF"),
         }
-        self.defines.push(Tree {
+        let tree = Tree {
             name,
             parse_name: self.name.clone(),
             source: self.source.clone(),
             root: list,
-        });
+        };
+        // A template defined twice in one file is an error unless one of
+        // the definitions is empty; an empty one never replaces another.
+        match self.defines.iter().position(|d| d.name == tree.name) {
+            None => self.defines.push(tree),
+            Some(i) if self.defines[i].is_empty() => self.defines[i] = tree,
+            Some(_) if tree.is_empty() => {}
+            Some(_) => {
+                return self.err(
+                    self.cursor.saturating_sub(1),
+                    format!(
+                        "template: multiple definition of template {}",
+                        go_quote(&tree.name)
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 
-    fn parse_template(&mut self, kind: &str, pos: usize) -> PResult<Node> {
-        let name = match self.next() {
-            Some((Tok::Str(s), _, _)) => s,
-            Some(t) => {
-                return self.err(
-                    t.1,
-                    format!("unexpected {} in template clause", self.desc(&t)),
-                );
-            }
-            None => return self.err(pos, "unexpected end in template clause"),
+    /// `template` or `block`; Go places the node at its name.
+    fn parse_template(&mut self, kind: &str) -> PResult<Node> {
+        let ctx = if kind == "block" {
+            "block clause"
+        } else {
+            "template clause"
         };
-        let pipe = if self.peek().is_some() {
-            Some(self.parse_pipe("template clause")?)
+        let (name, pos) = self.template_name(ctx)?;
+        let pipe = if kind == "block" || self.peek().is_some() {
+            Some(self.parse_pipe(ctx)?)
         } else {
             None
         };
         if kind == "block" {
-            let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
-            let (list, stop) = self.parse_list(false)?;
-            self.vars = saved_vars;
-            match stop {
-                Stop::End => {}
-                Stop::Else(p) => return self.err(p, "unexpected {{else}}"),
-                Stop::Eof => return self.err(self.src.len(), "unexpected EOF"),
-            }
-            self.defines.push(Tree {
-                name: name.clone(),
-                parse_name: self.name.clone(),
-                source: self.source.clone(),
-                root: list,
-            });
+            self.parse_body(name.clone(), ctx)?;
         }
         Ok(Node::Template { pos, name, pipe })
     }
@@ -931,79 +1079,55 @@ impl<'a> Parser<'a> {
     /// Parses a pipeline from the remaining tokens of the action.
     fn parse_pipe(&mut self, ctx: &str) -> PResult<Pipe> {
         let pos = self.pos_here();
-        let mut decl = Box::default();
         let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$i, $v :=` (range only).
-        if let Some(Tok::Var) = self.peek() {
-            let save = self.ti;
-            let mut names = [""; 2];
-            let mut n = 0;
-            loop {
-                match self.next() {
-                    Some((Tok::Var, st, end)) => {
-                        names[n] = &self.src[st..end];
-                        n += 1;
+        let mut names = [""; 2];
+        let mut n = 0;
+        while let Some((Tok::Var, st, end)) = self.toks.get(self.ti) {
+            let name = &self.src[*st..*end];
+            match self.toks.get(self.ti + 1).map(|t| &t.0) {
+                Some(Tok::Declare | Tok::Assign) => {
+                    is_assign = matches!(self.toks[self.ti + 1].0, Tok::Assign);
+                    self.ti += 2;
+                    names[n] = name;
+                    n += 1;
+                    break;
+                }
+                Some(Tok::Comma) => {
+                    self.ti += 2;
+                    if n == 1 {
+                        return self.err(pos, format!("too many declarations in {ctx}"));
                     }
-                    _ => {
-                        n = 0;
-                        break;
+                    names[n] = name;
+                    n += 1;
+                    if ctx != "range" {
+                        return self.err(pos, format!("too many declarations in {ctx}"));
+                    }
+                    match self.peek() {
+                        Some(Tok::Var | Tok::RParen) | None => {}
+                        _ => return self.err(pos, "range can only initialize variables"),
                     }
                 }
-                match self.peek() {
-                    Some(Tok::Comma) if ctx == "range" && n < 2 => {
-                        self.ti += 1;
-                    }
-                    Some(Tok::Declare) => {
-                        self.ti += 1;
-                        break;
-                    }
-                    Some(Tok::Assign) => {
-                        self.ti += 1;
-                        is_assign = true;
-                        break;
-                    }
-                    _ => {
-                        n = 0;
-                        break;
-                    }
-                }
-            }
-            let names = &names[..n];
-            if names.is_empty() {
-                self.ti = save;
-                is_assign = false;
-            } else {
-                if is_assign {
-                    for n in names {
-                        if !self.vars.contains(n) {
-                            return self.err(pos, format!("undefined variable: {n}"));
-                        }
-                    }
-                } else {
-                    self.vars.extend(names.iter().copied());
-                }
-                decl = names.iter().map(|n| Rc::from(*n)).collect();
+                // A variable used as an operand.
+                _ => break,
             }
         }
+        let names = &names[..n];
+        // Go declares the names even for an assignment; assigning to an
+        // undeclared one fails when it runs.
+        self.vars.extend(names.iter().copied());
+        let decl = names.iter().map(|n| Rc::from(*n)).collect();
         let base = self.cmd_stack.len();
         loop {
-            match self.peek() {
-                None | Some(Tok::RParen) => break,
-                _ => {}
-            }
-            let cmd = self.parse_command()?;
-            self.cmd_stack.push(cmd);
-            match self.peek() {
-                Some(Tok::Pipe) => {
-                    self.ti += 1;
-                    if matches!(self.peek(), None | Some(Tok::RParen)) {
-                        return self.err(pos, "missing command after |"); // Go: "missing pipeline" variants
-                    }
+            match self.toks.get(self.ti) {
+                None | Some((Tok::RParen, ..)) => break,
+                Some((t, ..)) if starts_operand(t) => {
+                    let cmd = self.parse_command()?;
+                    self.cmd_stack.push(cmd);
                 }
-                None | Some(Tok::RParen) => break,
-                Some(_) => {
-                    let t = self.toks[self.ti].clone();
-                    return self.err(t.1, format!("unexpected {} in {ctx}", self.desc(&t)));
+                Some(t) => {
+                    let t = t.clone();
+                    return self.unexpected(Some(&t), ctx);
                 }
             }
         }
@@ -1037,28 +1161,32 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// A command: operands separated by space, up to a `|` (consumed), a
+    /// `)` or the end of the action.
     fn parse_command(&mut self) -> PResult<Command> {
         let pos = self.pos_here();
         let base = self.arg_stack.len();
         loop {
-            match self.peek() {
-                None | Some(Tok::Pipe) | Some(Tok::RParen) => break,
-                _ => {}
-            }
             let st = self.pos_here();
             let op = self.parse_operand()?;
-            let end = self
-                .toks
-                .get(self.ti.saturating_sub(1))
-                .map(|t| t.2)
-                .unwrap_or(st);
+            let end = self.toks[self.ti - 1].2;
             self.arg_stack.push(Arg {
                 op,
                 span: Span::new(st, end),
             });
-        }
-        if self.arg_stack.len() == base {
-            return self.err(pos, "empty command");
+            match self.toks.get(self.ti) {
+                None | Some((Tok::RParen, ..)) => break,
+                Some((Tok::Pipe, ..)) => {
+                    self.ti += 1;
+                    break;
+                }
+                // The next operand, after a space.
+                Some((t, next, _)) if *next != end && starts_operand(t) => {}
+                Some(t) => {
+                    let t = t.clone();
+                    return self.unexpected(Some(&t), "operand");
+                }
+            }
         }
         let end = self.arg_stack.last().map_or(pos, |a| a.span.end as usize);
         Ok(Command {
@@ -1085,7 +1213,7 @@ impl<'a> Parser<'a> {
 
     fn parse_operand(&mut self) -> PResult<Operand> {
         let Some((tok, p, p_end)) = self.next() else {
-            return self.err(self.pos_here(), "missing operand");
+            return self.unexpected(None, "operand");
         };
         let base = match tok {
             Tok::Dot => {
@@ -1113,6 +1241,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Str(s) => Operand::String(s),
             Tok::Num(n) => Operand::Number(n),
+            Tok::Invalid(e) => return self.err(p, e.to_string()),
             Tok::Bool(b) => Operand::Bool(b),
             Tok::Nil => Operand::Nil,
             Tok::LParen => {
@@ -1123,10 +1252,7 @@ impl<'a> Parser<'a> {
                 }
                 Operand::Pipe(Rc::new(pipe))
             }
-            t => {
-                let d = self.desc(&(t, p, p_end));
-                return self.err(p, format!("unexpected {d} in operand"));
-            }
+            t => return self.unexpected(Some(&(t, p, p_end)), "operand"),
         };
         let fs = self.fields_after();
         if fs.is_empty() {
@@ -1134,34 +1260,30 @@ impl<'a> Parser<'a> {
         }
         match base {
             Operand::Pipe(_) | Operand::Ident(_) => Ok(Operand::Chain(Box::new(base), fs)),
-            Operand::Dot => self.err(p, "unexpected . after term \".\""),
+            // Go prints the literal as written.
             _ => self.err(
                 p,
-                format!(
-                    "unexpected . after term {:?}",
-                    self.src.get(p..p + 1).unwrap_or("")
-                ),
+                format!("unexpected . after term {}", go_quote(&self.src[p..p_end])),
             ),
         }
     }
 
-    /// How Go prints a token in a syntax error.
+    /// How Go prints a token in a syntax error (`item.String()`): keywords
+    /// in angle brackets, anything else quoted, cut after 10 characters.
     fn desc(&self, (t, st, end): &(Tok, usize, usize)) -> String {
-        let text = &self.src[*st..*end];
         match t {
-            Tok::Field | Tok::Var | Tok::Ident => format!("<{text}>"),
-            Tok::Dot => "<.>".into(),
-            Tok::Str(s) => format!("{s:?}"),
-            Tok::Num(_) => text.to_string(),
-            Tok::Bool(b) => b.to_string(),
-            Tok::Nil => "<nil>".into(),
-            Tok::Pipe => "\"|\"".into(),
-            Tok::LParen => "\"(\"".into(),
-            Tok::RParen => "\")\"".into(),
-            Tok::Declare => "\":=\"".into(),
-            Tok::Assign => "\"=\"".into(),
-            Tok::Comma => "\",\"".into(),
+            Tok::Error(msg) => msg.to_string(),
             Tok::Keyword(k) => format!("<{k}>"),
+            Tok::Dot => "<.>".into(),
+            Tok::Nil => "<nil>".into(),
+            _ => {
+                let text = &self.src[*st..*end];
+                if text.len() <= 10 {
+                    return go_quote(text);
+                }
+                let cut = text.char_indices().nth(10).map_or(text.len(), |(i, _)| i);
+                format!("{}...", go_quote(&text[..cut]))
+            }
         }
     }
 }
@@ -1170,66 +1292,92 @@ impl<'a> Parser<'a> {
 fn unquote(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
     let mut it = raw.chars().peekable();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let e = it.next()?;
-        match e {
-            'a' => out.push('\x07'),
-            'b' => out.push('\x08'),
-            'f' => out.push('\x0c'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            'v' => out.push('\x0b'),
-            '\\' => out.push('\\'),
-            '"' => out.push('"'),
-            '\'' => out.push('\''),
-            'x' | 'u' | 'U' => {
-                let n = match e {
-                    'x' => 2,
-                    'u' => 4,
-                    _ => 8,
-                };
-                let hex: String = (0..n).filter_map(|_| it.next()).collect();
-                if hex.len() != n {
-                    return None;
-                }
-                let v = u32::from_str_radix(&hex, 16).ok()?;
-                if e == 'x' {
-                    // A byte; only ASCII can be represented in a Rust string.
-                    out.push(char::from_u32(v)?);
-                } else {
-                    out.push(char::from_u32(v)?);
-                }
-            }
-            '0'..='7' => {
-                let mut v = e.to_digit(8)?;
-                for _ in 0..2 {
-                    v = v * 8 + it.next()?.to_digit(8)?;
-                }
-                out.push(char::from_u32(v)?);
-            }
-            _ => return None,
-        }
+    while it.peek().is_some() {
+        out.push(unquote_char(&mut it, '"')?);
     }
     Some(out)
 }
 
-/// Go's number-constant rules for a template literal.
-pub fn parse_number(text: &str) -> Option<Number> {
+/// Go's `strconv.UnquoteChar`: one character or escape of a literal quoted
+/// with `quote`; `None` is Go's "invalid syntax".
+fn unquote_char(it: &mut std::iter::Peekable<std::str::Chars>, quote: char) -> Option<char> {
+    let c = it.next()?;
+    if c == quote {
+        return None;
+    }
+    if c != '\\' {
+        return Some(c);
+    }
+    let e = it.next()?;
+    Some(match e {
+        'a' => '\x07',
+        'b' => '\x08',
+        'f' => '\x0c',
+        'n' => '\n',
+        'r' => '\r',
+        't' => '\t',
+        'v' => '\x0b',
+        '\\' => '\\',
+        '\'' | '"' if e == quote => e,
+        'x' | 'u' | 'U' => {
+            let n = match e {
+                'x' => 2,
+                'u' => 4,
+                _ => 8,
+            };
+            let mut v = 0u32;
+            for _ in 0..n {
+                v = v * 16 + it.next()?.to_digit(16)?;
+            }
+            // `\x` is a byte; only ASCII ones can be represented in a Rust
+            // string, the others stand for the code point of the same value.
+            char::from_u32(v)?
+        }
+        '0'..='7' => {
+            let mut v = e.to_digit(8)?;
+            for _ in 0..2 {
+                v = v * 8 + it.next()?.to_digit(8)?;
+            }
+            if v > 255 {
+                return None;
+            }
+            char::from_u32(v)?
+        }
+        _ => return None,
+    })
+}
+
+/// Go's `isHexInt` in `text/template`'s constants: `0x…` without a `p` exponent.
+fn is_hex_int(text: &str) -> bool {
+    text.len() > 2
+        && (text.starts_with("0x") || text.starts_with("0X"))
+        && !text.contains(['p', 'P'])
+}
+
+/// Go's number-constant rules for a template literal (`parse.newNumber`):
+/// the error is Go's message for a literal that is no number.
+pub fn parse_number(text: &str) -> Result<Number, String> {
     let plain_decimal =
         text.bytes().all(|c| c.is_ascii_digit()) && (text.len() == 1 || !text.starts_with('0'));
-    let (int, float) = if plain_decimal && !text.is_empty() {
+    let (int, uint, float) = if plain_decimal && !text.is_empty() {
         // The common case, without the copies below.
-        (text.parse::<i64>().ok(), text.parse::<f64>().ok())
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Number::new(Some(i), false, Some(i as f64), false, false));
+        }
+        (None, text.parse::<u64>().is_ok(), text.parse::<f64>().ok())
     } else {
-        number_forms(text)?
+        number_forms(text).unwrap_or((None, false, None))
     };
-    if int.is_none() && float.is_none() {
-        return None;
+    let exponent_or_point = text.contains(['.', 'e', 'E', 'p', 'P']);
+    if int.is_none() && !uint {
+        match float {
+            // Integer syntax, but too large for 64 bits.
+            Some(_) if !exponent_or_point => {
+                return Err(format!("integer overflow: {}", go_quote(text)));
+            }
+            None => return Err(format!("illegal number syntax: {}", go_quote(text))),
+            Some(_) => {}
+        }
     }
     // A float literal that is integral also counts as an int ("1e3" is an int constant in Go).
     let int = int.or_else(|| {
@@ -1237,13 +1385,13 @@ pub fn parse_number(text: &str) -> Option<Number> {
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
             .map(|f| f as i64)
     });
-    let looks_float =
-        text.contains(['.', 'e', 'E']) && !text.starts_with("0x") && !text.starts_with("0X");
-    Some(Number::new(int, float, false, looks_float))
+    let looks_float = exponent_or_point && !is_hex_int(text);
+    Ok(Number::new(int, uint, float, false, looks_float))
 }
 
-/// The int and float forms of a number literal (`None` if it is not one).
-fn number_forms(text: &str) -> Option<(Option<i64>, Option<f64>)> {
+/// The int form, whether it is a uint64 beyond the int range, and the float
+/// form of a number literal with a sign, base prefix or underscores.
+fn number_forms(text: &str) -> Option<(Option<i64>, bool, Option<f64>)> {
     let clean: String = text.chars().filter(|&c| c != '_').collect();
     let (neg, body) = match clean.strip_prefix('-') {
         Some(r) => (true, r.to_string()),
@@ -1253,28 +1401,37 @@ fn number_forms(text: &str) -> Option<(Option<i64>, Option<f64>)> {
         return None; // complex constants are not supported by Helm charts
     }
     let lower = body.to_ascii_lowercase();
-    let int = if let Some(h) = lower.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()
+    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
+        (h, 16)
     } else if let Some(o) = lower.strip_prefix("0o") {
-        i64::from_str_radix(o, 8).ok()
+        (o, 8)
     } else if let Some(b) = lower.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()
+        (b, 2)
     } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|c| c.is_ascii_digit())
     {
-        i64::from_str_radix(&lower[1..], 8).ok()
+        (&lower[1..], 8)
     } else {
-        lower.parse::<i64>().ok()
+        (lower.as_str(), 10)
     };
-    let int = int.map(|i| if neg { -i } else { i });
-    let float = if let Some(h) = lower.strip_prefix("0x") {
-        match int {
-            Some(i) => Some(i as f64),
-            None => hex_float(h).map(|f| if neg { -f } else { f }),
+    let magnitude = u64::from_str_radix(digits, radix).ok();
+    let int = magnitude.and_then(|m| {
+        if neg {
+            0i64.checked_sub_unsigned(m)
+        } else {
+            i64::try_from(m).ok()
         }
-    } else {
-        lower.parse::<f64>().ok().map(|f| if neg { -f } else { f })
+    });
+    let uint = !neg && int.is_none() && magnitude.is_some();
+    // An integer converts; otherwise the text must be a decimal or
+    // hexadecimal float (where a leading 0 is no octal prefix).
+    let float = match magnitude {
+        Some(m) => Some(m as f64),
+        None if radix == 16 => digits.contains('p').then(|| hex_float(digits)).flatten(),
+        None if radix == 10 || radix == 8 && !lower.starts_with("0o") => lower.parse::<f64>().ok(),
+        None => None,
     };
-    Some((int, float))
+    let float = float.map(|f| if neg { -f } else { f });
+    Some((int, uint, float))
 }
 
 /// A hexadecimal float body like `1p60` or `1.8p-3` (after `0x`).
@@ -1333,6 +1490,7 @@ pub fn parse_shared(
         cmd_stack: Vec::new(),
         arg_stack: Vec::new(),
         ti: 0,
+        action_start: 0,
         cursor: 0,
         trim_next: false,
         range_depth: 0,
@@ -1369,6 +1527,16 @@ mod tests {
         assert_eq!(parse_number("1_000").unwrap().int(), Some(1000));
         assert_eq!(parse_number("1.5").unwrap().int(), None);
         assert_eq!(parse_number("-0x1.8p1").unwrap().float(), Some(-3.0));
-        assert!(parse_number("12abc").is_none());
+        assert!(parse_number("12abc").is_err());
+        assert_eq!(
+            parse_number("99999999999999999999"),
+            Err("integer overflow: \"99999999999999999999\"".into())
+        );
+        assert!(
+            parse_number("18446744073709551615")
+                .unwrap()
+                .overflows_int()
+        );
+        assert_eq!(parse_number("08"), Err("integer overflow: \"08\"".into()));
     }
 }

@@ -263,4 +263,52 @@ pub const CASES: &[(&str, &str, Result<&str, &str>)] = &[
         r#"{{ printf "%v" 1e20 }} {{ printf "%v" 3.0 }}"#,
         Ok(r#"1e+20 3"#),
     ),
+    (
+        r#"printf_nested_nil"#,
+        r#"{{ printf "%s %d %#v %v" (list nil 1) (list nil "a") (list nil) (dict "a" nil) }}"#,
+        Ok(
+            r#"[<nil> %!s(int=1)] [<nil> %!d(string=a)] []interface {}{interface {}(nil)} map[a:<nil>]"#,
+        ),
+    ),
+    (
+        r#"printf_flags_v"#,
+        r#"{{ printf "%05s|%-05s|%05q|%+v|%+d|%x|%5d" "ab" "ab" "a" 3 3 1.5 "hi" }}"#,
+        Ok(r#"000ab|ab   |00"a"|3|+3|0x1.8p+00|%!d(string=   hi)"#),
+    ),
+    (
+        r#"printf_float_sharp"#,
+        r#"{{ printf "%#x|%#.3x|%X|%b|%#g|%#.0f|%#e|%#.3g" 1.5 1.5 1.5 1.0 0.0 2.0 1.0 0.0123 }}"#,
+        Ok(
+            r#"0x1.8000p+00|0x1.800p+00|0X1.8P+00|4503599627370496p-52|0.00000|2.|1.000000e+00|0.0123"#,
+        ),
+    ),
+    (
+        r#"printf_rune"#,
+        r#"{{ printf "%c|%q|%U|%c|%q|%+q|%#U|%#U" -1 -1 -1 1114112 1114112 233 10 233 }}"#,
+        Ok(r#"�|'�'|U+FFFFFFFFFFFFFFFF|�|'�'|'\u00e9'|U+000A|U+00E9 'é'"#),
+    ),
+    (
+        r#"printf_bad_index"#,
+        r#"{{ printf "%[]d|%[0]d|%[2]d|%[1]2d|%[1].2d|%[x]d|%[" 1 }}"#,
+        Ok(
+            r#"%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!(NOVERB)"#,
+        ),
+    ),
+    (
+        r#"printf_star"#,
+        r#"{{ printf "%*d|%.*d|%-*d|%0*d" 1.5 3 -2 4 -6 7 -4 5 }}"#,
+        Ok(r#"%!(BADWIDTH)3|%!(BADPREC)4|7     |5   "#),
+    ),
+    (
+        r#"printf_int_flags"#,
+        r#"{{ printf "%.0d|%5.0d|%#o|%#O|%O|%#08x|%+08d|% x|% #X|%#x" 0 0 8 8 8 255 -3 "abc" "abc" "ab" }}"#,
+        Ok(r#"|     |010|0o010|0o10|0x000000ff|-0000003|61 62 63|0X61 0X62 0X63|0x6162"#),
+    ),
+    (
+        r#"printf_sharp_v_map"#,
+        r#"{{ printf "%#v|%+v|%#v|%#v" .Values.m .Values.m 1.5 true }}"#,
+        Ok(
+            r#"map[string]interface {}{"a":1, "b":[]interface {}{"x", "w"}, "c":map[string]interface {}{"d":"e"}}|map[a:1 b:[x w] c:map[d:e]]|1.5|true"#,
+        ),
+    ),
 ];

@@ -576,4 +576,174 @@ line2 {{ "x" }}
   executing "c/templates/t.yaml" at <.Values.a.b>:
     nil pointer evaluating interface {}.b"#),
     ),
+    (
+        r#"p_trailing_pipe"#,
+        r#"[{{ .Values.s | }}]"#,
+        Ok(r#"[str]"#),
+    ),
+    (
+        r#"p_func_before_lex_error"#,
+        r#"{{ foo # }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): function "foo" not defined"#),
+    ),
+    (
+        r#"p_bad_char_ident"#,
+        r#"{{ foo# }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): bad character U+0023 '#'"#),
+    ),
+    (
+        r#"p_adjacent_operands"#,
+        r#"{{ print "a""b" }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): unexpected "\"b\"" in operand"#),
+    ),
+    (
+        r#"p_long_token"#,
+        r#"{{ end "abcdefghijklmnopq" }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): unexpected "\"abcdefghi"... in end"#),
+    ),
+    (
+        r#"p_lex_error_other_line"#,
+        r#"{{ print
+  .a# }}"#,
+        Err(
+            r#"parse error at (c/templates/t.yaml:2): bad character U+0023 '#' in action started at c/templates/t.yaml:1"#,
+        ),
+    ),
+    (
+        r#"p_char_malformed"#,
+        r#"{{ 'ab' }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): 'ab'"#),
+    ),
+    (
+        r#"p_char_bad_escape"#,
+        r#"{{ '\q' }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): invalid syntax"#),
+    ),
+    (
+        r#"p_bad_number_complex"#,
+        r#"{{ 1-2 }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): "1-2""#),
+    ),
+    (
+        r#"p_octal_overflow"#,
+        r#"{{ 08 }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): "08""#),
+    ),
+    (
+        r#"p_break_arg"#,
+        r#"{{ range .Values.l }}{{ break 1 }}{{ end }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): unexpected "1" in {{break}}"#),
+    ),
+    (
+        r#"p_else_if_in_range"#,
+        r#"{{ range .Values.l }}{{ else if 1 }}{{ end }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): unexpected <if> in input"#),
+    ),
+    (
+        r#"p_define_else"#,
+        r#"{{ define "a" }}{{ else }}{{ end }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): unexpected {{else}} in define clause"#),
+    ),
+    (
+        r#"p_block_no_pipe"#,
+        r#"{{ block "a" }}x{{ end }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): missing value for block clause"#),
+    ),
+    (
+        r#"p_define_dup_empty"#,
+        r#"{{ define "a" }}1{{ end }}{{ define "a" }} {{ end }}{{ template "a" }}"#,
+        Ok(r#"1"#),
+    ),
+    (
+        r#"p_range_init_vars"#,
+        r#"{{ range $a, 1 }}{{ end }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): range can only initialize variables"#),
+    ),
+    (
+        r#"p_if_two_decls"#,
+        r#"{{ if $a, $b := 1 }}{{ end }}"#,
+        Err(r#"parse error at (c/templates/t.yaml:1): too many declarations in if"#),
+    ),
+    (
+        r#"e_assign_undeclared"#,
+        r#"{{ $x = 1 }}"#,
+        Err(r#"c/templates/t.yaml:1:8
+  executing "c/templates/t.yaml" at <1>:
+    undefined variable: $x"#),
+    ),
+    (
+        r#"e_assign_undeclared_unrun"#,
+        r#"{{ if false }}{{ $y = 1 }}{{ end }}ok"#,
+        Ok(r#"ok"#),
+    ),
+    (
+        r#"e_uint_arg"#,
+        r#"{{ print 18446744073709551615 }}"#,
+        Err(r#"c/templates/t.yaml:1:9
+  executing "c/templates/t.yaml" at <18446744073709551615>:
+    18446744073709551615 overflows int"#),
+    ),
+    (
+        r#"e_call_piped"#,
+        r#"{{ .Values.num | call }}"#,
+        Err(
+            r#"template: c/templates/t.yaml:1:17: executing "c/templates/t.yaml" at <call>: error calling call: non-function <float64 Value> of type float64"#,
+        ),
+    ),
+    (
+        r#"e_call_noargs"#,
+        r#"{{ call }}"#,
+        Err(r#"c/templates/t.yaml:1:3
+  executing "c/templates/t.yaml" at <call>:
+    wrong number of args for call: want at least 1 got 0"#),
+    ),
+    (
+        r#"e_call_pipe_arg"#,
+        r#"{{ call (print 1) }}"#,
+        Err(
+            r#"template: c/templates/t.yaml:1:3: executing "c/templates/t.yaml" at <call (print 1)>: error calling call: non-function print 1 of type string"#,
+        ),
+    ),
+    (
+        r#"e_len_piped_nil"#,
+        r#"{{ .Values.missing | len }}"#,
+        Err(
+            r#"template: c/templates/t.yaml:1:21: executing "c/templates/t.yaml" at <len>: error calling len: reflect: call of reflect.Value.Type on zero Value"#,
+        ),
+    ),
+    (
+        r#"e_range_var_field"#,
+        r#"{{ range $v := .Values.l }}{{ $v.x }}{{ end }}"#,
+        Err(r#"c/templates/t.yaml:1:32
+  executing "c/templates/t.yaml" at <$v.x>:
+    can't evaluate field x in type interface {}"#),
+    ),
+    (
+        r#"e_index_map_nil_key"#,
+        r#"{{ index .Values.m nil }}"#,
+        Err(
+            r#"template: c/templates/t.yaml:1:3: executing "c/templates/t.yaml" at <index .Values.m nil>: error calling index: value is nil; should be of type string"#,
+        ),
+    ),
+    (
+        r#"e_index_string_len"#,
+        r#"{{ index "abc" 3 }}"#,
+        Err(
+            r#"template: c/templates/t.yaml:1:3: executing "c/templates/t.yaml" at <index "abc" 3>: error calling index: reflect: string index out of range"#,
+        ),
+    ),
+    (
+        r#"e_template_undefined_pipe"#,
+        r#"{{ template "nope" (print 1)   | print }}"#,
+        Err(r#"c/templates/t.yaml:1:12
+  executing "c/templates/t.yaml" at <{{template "nope" (print 1) | print}}>:
+    template "nope" not defined"#),
+    ),
+    (
+        r#"e_chain_paren_type"#,
+        r#"{{ printf (.Values).num }}"#,
+        Err(r#"c/templates/t.yaml:1:11
+  executing "c/templates/t.yaml" at <.Values>:
+    wrong type for value; expected string; got float64"#),
+    ),
 ];

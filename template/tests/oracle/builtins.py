@@ -53,4 +53,12 @@ CASES = [
  ("html_nil", '{{ html .Values.missing }}'),
  ("float_print", '{{ 100000.0 }} {{ 1000000.0 }} {{ 0.0001 }} {{ 0.00001 }} {{ 123456789.0 }} {{ -0.5 }}'),
  ("printf_float_v", '{{ printf "%v" 1e20 }} {{ printf "%v" 3.0 }}'),
+ ("printf_nested_nil", '{{ printf "%s %d %#v %v" (list nil 1) (list nil "a") (list nil) (dict "a" nil) }}'),
+ ("printf_flags_v", '{{ printf "%05s|%-05s|%05q|%+v|%+d|%x|%5d" "ab" "ab" "a" 3 3 1.5 "hi" }}'),
+ ("printf_float_sharp", '{{ printf "%#x|%#.3x|%X|%b|%#g|%#.0f|%#e|%#.3g" 1.5 1.5 1.5 1.0 0.0 2.0 1.0 0.0123 }}'),
+ ("printf_rune", '{{ printf "%c|%q|%U|%c|%q|%+q|%#U|%#U" -1 -1 -1 1114112 1114112 233 10 233 }}'),
+ ("printf_bad_index", '{{ printf "%[]d|%[0]d|%[2]d|%[1]2d|%[1].2d|%[x]d|%[" 1 }}'),
+ ("printf_star", '{{ printf "%*d|%.*d|%-*d|%0*d" 1.5 3 -2 4 -6 7 -4 5 }}'),
+ ("printf_int_flags", '{{ printf "%.0d|%5.0d|%#o|%#O|%O|%#08x|%+08d|% x|% #X|%#x" 0 0 8 8 8 255 -3 "abc" "abc" "ab" }}'),
+ ("printf_sharp_v_map", '{{ printf "%#v|%+v|%#v|%#v" .Values.m .Values.m 1.5 true }}'),
 ]
