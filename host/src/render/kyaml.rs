@@ -403,7 +403,7 @@ fn decode_first(text: &str) -> Result<Option<Doc>, String> {
     };
     let mut stack: Vec<(Node, Option<Node>)> = Vec::new();
     let mut root: Option<Node> = None;
-    let mut scalars: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    let mut scalars: Vec<Span> = Vec::new();
     loop {
         let ev = next()?;
         let start = (ev.start_mark.line as usize, ev.start_mark.column as usize);
@@ -496,6 +496,9 @@ fn decode_first(text: &str) -> Result<Option<Doc>, String> {
 
 // ---------------------------------------------------------------- comments
 
+/// Where a scalar lies in the text: (line, column) of its start and end.
+type Span = ((usize, usize), (usize, usize));
+
 struct Comment {
     line: usize,
     col: usize,
@@ -508,7 +511,7 @@ struct Comment {
 }
 
 /// The comments of `text` outside scalars.
-fn find_comments(text: &str, scalars: &[((usize, usize), (usize, usize))]) -> Vec<Comment> {
+fn find_comments(text: &str, scalars: &[Span]) -> Vec<Comment> {
     let inside = |p: (usize, usize)| scalars.iter().any(|&(s, e)| s <= p && p < e);
     let mut out: Vec<Comment> = Vec::new();
     let mut blank = false;
@@ -639,12 +642,7 @@ fn last_on_line(n: &Node, path: &mut Vec<usize>, line: usize, best: &mut Option<
     }
 }
 
-fn attach_comments(
-    text: &str,
-    scalars: &[((usize, usize), (usize, usize))],
-    root: &mut Node,
-    doc: &mut Doc,
-) {
+fn attach_comments(text: &str, scalars: &[Span], root: &mut Node, doc: &mut Doc) {
     let comments = find_comments(text, scalars);
     if comments.is_empty() {
         return;
