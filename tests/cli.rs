@@ -511,3 +511,46 @@ fn release_verbs_print_what_helm_printed() {
         failures.join("\n")
     );
 }
+
+/// `--post-renderer` as helm 4.3.1 does it (kyaml's re-serialising round trip), end to end:
+/// the hostile guest passes the merged stream through (`echo`) or prints a case file
+/// (`read-file`); the expected output is helm's (tests/fixtures/postrender/README.md).
+#[test]
+fn post_renderer_output_matches_helm() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let chart = root.join("../shared/corpus/charts/helm-create");
+    if !chart.is_dir() {
+        eprintln!("skipping: no corpus at {}", chart.display());
+        return;
+    }
+    let fixtures = root.join("tests/fixtures/postrender");
+    let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).unwrap();
+    let env = Env::new();
+    let pkg = env.package(&format!(
+        "  filesystem: [{{ path: {}, guestPath: /cases, access: read-only }}]\n",
+        fixtures.display()
+    ));
+    ok(env.run(&["plugin", "install", pkg.to_str().unwrap()]));
+    let chart = chart.to_str().unwrap();
+    let template = |args: &[&str]| {
+        let mut a = vec!["template", "x", chart, "--post-renderer", "hostile"];
+        for arg in args {
+            a.extend(["--post-renderer-args", arg]);
+        }
+        env.run(&a)
+    };
+    assert_eq!(
+        ok(template(&["echo"])),
+        read("helm-create.postrendered.out")
+    );
+    for case in ["styles", "comments", "regroup-hooks-scalars"] {
+        let file = format!("/cases/{case}.in.yaml");
+        assert_eq!(
+            ok(template(&["read-file", &file])),
+            read(&format!("{case}.helm.out")),
+            "{case}"
+        );
+    }
+    let e = fails(template(&["read-file", "/cases/err-scalar.in.yaml"]));
+    assert_eq!(e, format!("Error: {}", read("err-scalar.helm.err")));
+}

@@ -11,7 +11,7 @@ use crate::plugin::PluginHost;
 use crate::plugin::error::PluginError;
 use crate::plugin::manifest::Role;
 use crate::plugin::runtime::CallOptions;
-use crate::render::{self, ReleaseOptions, RenderRequest, assemble};
+use crate::render::{self, ReleaseOptions, RenderRequest, assemble, kyaml};
 use crate::values::{self, coalesce};
 
 /// The renderer plugin `whelm template` uses.
@@ -252,10 +252,14 @@ impl Loaded {
     }
 }
 
-/// Joins rendered files into one stream for a post-renderer, each document
-/// preceded by a `# Source:` comment naming its file.
-pub fn merge_for_post_render(files: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
+/// The annotation Helm 4 records each document's file in while it is post-rendered.
+const FILENAME_ANNOTATION: &str = "postrenderer.helm.sh/postrender-filename";
+
+/// Helm 4's `annotateAndMerge`: every document of every file (partials and
+/// blank files skipped, in path order), re-serialised by kyaml with its file
+/// name in an annotation, as one stream for the post-renderer.
+pub fn merge_for_post_render(files: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut all = Vec::new();
     for (name, content) in files {
         let base = name.rsplit('/').next().unwrap_or(name);
         if base.starts_with('_') || content.trim().is_empty() {
@@ -265,35 +269,40 @@ pub fn merge_for_post_render(files: &BTreeMap<String, String>) -> String {
             if doc.trim().is_empty() {
                 continue;
             }
-            out.push_str(&format!("---\n# Source: {name}\n{}\n", doc.trim_end()));
+            let mut docs = kyaml::parse_all(&doc).map_err(|e| format!("parsing {name}: {e}"))?;
+            for d in &mut docs {
+                d.set_annotation(FILENAME_ANNOTATION, name)
+                    .map_err(|e| format!("annotating {name}: {e}"))?;
+            }
+            all.append(&mut docs);
         }
     }
-    out
+    kyaml::string_all(&all).map_err(|e| format!("writing merged docs: {e}"))
 }
 
-/// Splits a post-renderer's output back into files by their `# Source:`
-/// comments; documents without one become `generated-by-postrender-N.yaml`.
-pub fn split_post_rendered(text: &str) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for (i, doc) in assemble::split_manifests(text).into_iter().enumerate() {
-        let (name, body) = match doc.strip_prefix("# Source: ") {
-            Some(rest) => {
-                let (n, b) = rest.split_once('\n').unwrap_or((rest, ""));
-                (n.trim().to_string(), b.to_string())
-            }
-            None => (format!("generated-by-postrender-{i}.yaml"), doc.clone()),
-        };
-        match out.get_mut(&name) {
-            Some(existing) => {
-                existing.push_str("\n---\n");
-                existing.push_str(&body);
-            }
-            None => {
-                out.insert(name, body);
-            }
+/// Helm 4's `splitAndDeannotate`: the post-renderer's output parsed by kyaml
+/// and regrouped into files by the filename annotation (removed); a document
+/// without one becomes `generated-by-postrender-<i>.yaml`, `i` its position
+/// in the output. Each file is its documents re-serialised.
+pub fn split_post_rendered(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let docs = kyaml::parse_all(text).map_err(|e| format!("error parsing YAML: {e}"))?;
+    let mut by_file: BTreeMap<String, Vec<kyaml::Doc>> = BTreeMap::new();
+    for (i, mut d) in docs.into_iter().enumerate() {
+        let mut name = d.annotation(FILENAME_ANNOTATION);
+        if name.is_empty() {
+            name = format!("generated-by-postrender-{i}.yaml");
         }
+        d.clear_annotation(FILENAME_ANNOTATION);
+        by_file.entry(name).or_default().push(d);
     }
-    out
+    by_file
+        .into_iter()
+        .map(|(name, docs)| {
+            kyaml::string_all(&docs)
+                .map(|text| (name.clone(), text))
+                .map_err(|e| format!("re-writing {name}: {e}"))
+        })
+        .collect()
 }
 
 /// Assembles the output from rendered files (notes dropped, post-rendered).
@@ -368,7 +377,8 @@ pub async fn post_render(
     name: &str,
     args: &[String],
 ) -> Result<BTreeMap<String, String>, String> {
-    let merged = merge_for_post_render(files);
+    let merged =
+        merge_for_post_render(files).map_err(|e| format!("error merging manifests: {e}"))?;
     let pr = host
         .prepare(name, Role::PostRenderer)
         .map_err(|e| e.to_string())?;
@@ -377,7 +387,12 @@ pub async fn post_render(
         .post_render(&pr, opts, &merged, args)
         .await
         .map_err(|e| format!("error while running post render on files: {e}"))?;
-    Ok(split_post_rendered(&out))
+    if out.trim().is_empty() {
+        return Err(format!(
+            "error while running post render on files: post-renderer {name:?} produced empty output"
+        ));
+    }
+    split_post_rendered(&out).map_err(|e| format!("error while parsing post rendered output: {e}"))
 }
 
 /// Runs `helm template`.
@@ -390,7 +405,19 @@ pub async fn run(host: &PluginHost, o: &TemplateOptions) -> Result<String, Templ
     let mut files = render_files(host, &p, &opts).await?;
     assemble::drop_notes(&mut files);
     if let Some(name) = &o.post_renderer {
-        files = post_render(host, &opts, &files, name, &o.post_renderer_args).await?;
+        files = post_render(host, &opts, &files, name, &o.post_renderer_args)
+            .await
+            .map_err(|message| {
+                // As a render error: `--debug` prints an empty manifest instead of the hint.
+                if o.debug {
+                    TemplateError {
+                        message,
+                        stdout: "\n".into(),
+                    }
+                } else {
+                    TemplateError::from(format!("{message}{DEBUG_HINT}"))
+                }
+            })?;
     }
     output(&p, &files)
 }
@@ -446,25 +473,90 @@ mod tests {
         );
     }
 
+    /// `tests/fixtures/postrender/<name>` (see its README for how helm 4.3.1's
+    /// output there was captured).
+    fn fixture(name: &str) -> Option<String> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/postrender/");
+        std::fs::read_to_string(format!("{path}{name}")).ok()
+    }
+
+    /// What `helm template` prints for post-rendered files: the manifests
+    /// (trimmed, one line break), then hooks, each under its `# Source:`.
+    fn template_output(files: &BTreeMap<String, String>) -> String {
+        let (hooks, manifests) = assemble::sort_manifests(files).unwrap();
+        let mut out = String::new();
+        for m in &manifests {
+            out.push_str(&format!("---\n# Source: {}\n{}\n", m.path, m.content));
+        }
+        let mut out = format!("{}\n", out.trim());
+        for h in &hooks {
+            out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest));
+        }
+        out
+    }
+
+    /// helm template's output split back into its files.
+    fn files_of(output: &str) -> BTreeMap<String, String> {
+        output
+            .split("---\n# Source: ")
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                let (name, content) = c.split_once('\n').unwrap();
+                (
+                    name.to_string(),
+                    content.strip_suffix('\n').unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
     #[test]
-    fn post_render_round_trip() {
-        let files: BTreeMap<String, String> = [
-            (
-                "c/templates/a.yaml".to_string(),
-                "a: 1\n---\nb: 2\n".to_string(),
-            ),
-            ("c/templates/_x.tpl".to_string(), "x".to_string()),
-        ]
-        .into_iter()
-        .collect();
-        let merged = merge_for_post_render(&files);
+    fn post_render_merge_matches_helm() {
+        // helm-create as helm renders it, and the stream helm gave its post-renderer.
+        let files = files_of(&fixture("helm-create.rendered.out").unwrap());
+        let merged = merge_for_post_render(&files).unwrap();
+        assert_eq!(merged, fixture("helm-create.merged.yaml").unwrap());
+        // A passthrough post-renderer: what helm printed.
+        let back = split_post_rendered(&merged).unwrap();
         assert_eq!(
-            merged,
-            "---\n# Source: c/templates/a.yaml\na: 1\n---\n# Source: c/templates/a.yaml\nb: 2\n"
+            template_output(&back),
+            fixture("helm-create.postrendered.out").unwrap()
         );
-        let back = split_post_rendered(&format!("{merged}---\nc: 3\n"));
-        assert_eq!(back["c/templates/a.yaml"], "a: 1\n\n---\nb: 2\n");
-        assert_eq!(back["generated-by-postrender-2.yaml"], "c: 3\n");
+    }
+
+    #[test]
+    fn post_render_output_matches_helm() {
+        let cases = [
+            "styles",
+            "comments",
+            "comment-blank",
+            "doc-comments-anchors-tags",
+            "regroup-hooks-scalars",
+            "empty-docs",
+            "list-unwrapped",
+            "annotations-scalar",
+            "annotations-null",
+            "err-scalar",
+            "err-malformed",
+            "err-separator",
+            "err-sequence",
+            "err-metadata-seq",
+            "err-tab",
+        ];
+        for case in cases {
+            let input = fixture(&format!("{case}.in.yaml")).unwrap();
+            let got = split_post_rendered(&input)
+                .map(|files| template_output(&files))
+                .map_err(|e| format!("error while parsing post rendered output: {e}"));
+            match fixture(&format!("{case}.helm.out")) {
+                Some(want) => assert_eq!(got.as_deref(), Ok(want.as_str()), "{case}"),
+                None => {
+                    let err = fixture(&format!("{case}.helm.err")).unwrap();
+                    let want = err.strip_suffix(&format!("{DEBUG_HINT}\n")).unwrap_or(&err);
+                    assert_eq!(got, Err(want.to_string()), "{case}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! output (hooks, kind ordering, CRDs, `--show-only`, `--output-dir`).
 
 pub mod assemble;
+pub mod kyaml;
 
 use whelm_template::Value;
 use whelm_template::value::Map;
