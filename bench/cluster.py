@@ -7,7 +7,8 @@ Usage:  WHELM_TEST_KUBECONFIG=~/.kube/config python3 bench/cluster.py \\
 Default chart: kube-prometheus-stack from the corpus. Its CRDs are installed once up front
 (not timed) so both tools find the same cluster; each run then installs the chart into a fresh
 namespace with each tool, upgrades it with one changed value, and uninstalls it (not timed).
-Tools alternate within a run, so drift on the cluster hits both. Prints the median wall times
+Tools alternate within a run, so drift on the cluster hits both; between measurements the
+namespace is deleted and waited for (untimed), so one tool's clean-up does not load the other's. Prints the median wall times
 and the helm/whelm ratios. No --wait: pods need not run (the suite's apiserver has no kubelet),
 so this measures rendering, discovery, ownership checks, apply and release storage.
 This is a benchmark, not a test: it asserts nothing.
@@ -33,6 +34,8 @@ def main():
     ap.add_argument('--helm', default=os.environ.get('HELM_BIN', 'helm'))
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--chart', default=CHART)
+    ap.add_argument('--settle', type=float, default=2.0,
+                    help='seconds to wait after a namespace is gone before the next measurement')
     a = ap.parse_args()
     kc = os.environ.get('WHELM_TEST_KUBECONFIG')
     if not kc:
@@ -57,8 +60,11 @@ def main():
             up = run(base + ['upgrade', 'kps', a.chart, '--set', 'grafana.replicas=2', '--skip-crds', '--no-hooks'], env)
             run(base + ['uninstall', 'kps'], env, check=False)
             kubectl = os.environ.get('KUBECTL_BIN', 'kubectl')
-            subprocess.run([kubectl, 'delete', 'namespace', ns, '--wait=false'], env=env,
-                           capture_output=True)
+            # Untimed: let the namespace controller finish deleting what is left, and the
+            # apiserver settle, so one tool's clean-up does not load the other's measurement.
+            subprocess.run([kubectl, 'delete', 'namespace', ns, '--wait=true', '--timeout=120s'],
+                           env=env, capture_output=True)
+            time.sleep(a.settle)
             if i > 0:
                 times[(tool, 'install')].append(inst)
                 times[(tool, 'upgrade')].append(up)

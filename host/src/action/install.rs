@@ -102,14 +102,9 @@ pub async fn run(
     let d = &o.deploy;
     let clock = deploy::PhaseClock::new(d.debug);
     if d.dry_run.interacts() {
-        cfg.server()
-            .await
-            .map_err(|e| format!("cluster reachability check failed: {e}"))?;
-    }
-    if d.dry_run.interacts() {
-        available_name(cfg, o)
-            .await
-            .map_err(|e| format!("release name check failed: {e}"))?;
+        let (server, name) = tokio::join!(cfg.server(), available_name(cfg, o));
+        server.map_err(|e| format!("cluster reachability check failed: {e}"))?;
+        name.map_err(|e| format!("release name check failed: {e}"))?;
     } else {
         validate_release_name(&o.name)
             .map_err(|e| format!("release name check failed: release name {:?}: {e}", o.name))?;
@@ -189,16 +184,19 @@ pub async fn run(
     .map_err(|e| e.to_string())?;
     release = held.release.clone();
     clock.mark("pending revision stored");
+    let description = d
+        .description
+        .clone()
+        .unwrap_or_else(|| "Install complete".to_string());
+    if d.no_hooks || release.hooks.is_empty() {
+        lock::encode_commit_ahead(&held, &description);
+    }
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
     let result = perform(cfg, &mut release, &items, o, &apply).await;
     clock.mark("hooks, apply and wait");
     let held = renewer.finish().await.map_err(|e| e.to_string())?;
     match result {
         Ok(()) => {
-            let description = d
-                .description
-                .clone()
-                .unwrap_or_else(|| "Install complete".to_string());
             let hooks = release.hooks.clone();
             let done = lock::commit(&cfg.storage, held, &description, |r| r.hooks = hooks)
                 .await

@@ -257,19 +257,31 @@ async fn change(
     .map_err(|e| e.to_string())?;
     release = held.release.clone();
     clock.mark("pending revision stored");
+    let description = match kind {
+        Change::Upgrade => d
+            .description
+            .clone()
+            .unwrap_or_else(|| "Upgrade complete".to_string()),
+        Change::Rollback(v) => format!("Rollback to {v}"),
+    };
+    // While the cluster applies: encode what the commit will write, the new revision and (if
+    // it is the deployed one) the current revision marked superseded.
+    if d.no_hooks || release.hooks.is_empty() {
+        lock::encode_commit_ahead(&held, &description);
+    }
+    if current.status() == Status::Deployed {
+        let mut superseded = current.clone();
+        if let Some(info) = superseded.info.as_mut() {
+            info.status = Status::Superseded;
+        }
+        crate::storage::codec::encode_ahead(superseded);
+    }
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
     let result = perform(cfg, &mut release, &current_items, &target, d, kind, &apply).await;
     clock.mark("hooks, apply, deletes and wait");
     let held = renewer.finish().await.map_err(|e| e.to_string())?;
     match result {
         Ok(()) => {
-            let description = match kind {
-                Change::Upgrade => d
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| "Upgrade complete".to_string()),
-                Change::Rollback(v) => format!("Rollback to {v}"),
-            };
             let hooks = release.hooks.clone();
             let done = lock::commit(&cfg.storage, held, &description, |r| r.hooks = hooks)
                 .await

@@ -356,6 +356,16 @@ pub async fn renew(storage: &Storage, held: &mut Held) -> Result<(), StorageErro
     Ok(())
 }
 
+/// Encodes, on another thread, the revision [`commit`] would write if the operation leaves the
+/// release as it is now (no hooks change it); called before the long wait on the cluster, so
+/// the commit need not compress megabytes of manifest while the user waits.
+pub fn encode_commit_ahead(held: &Held, description: &str) {
+    let mut rel = held.release.clone();
+    clear_lease(&mut rel);
+    rel.set_status(Status::Deployed, description);
+    super::codec::encode_ahead(rel);
+}
+
 /// Steps 3 and 4: marks the held revision `deployed` with `description` (after `finish` has
 /// filled in what the operation produced: notes, hooks' last runs, …), then supersedes every
 /// older deployed revision. Returns the deployed revision.
