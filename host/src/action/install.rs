@@ -147,6 +147,11 @@ pub async fn run(
             messages: Vec::new(),
         });
     }
+    if !d.dry_run.is_dry() {
+        // Compress the pending revision while the objects are built and their ownership
+        // checked (the checks leave whelm waiting on the cluster).
+        lock::encode_begin_ahead(&release, Operation::Install);
+    }
     let mut items = deploy::build(cfg, &release.manifest)
         .await
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;

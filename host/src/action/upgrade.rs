@@ -210,6 +210,14 @@ async fn change(
     messages: Vec<String>,
     clock: &deploy::PhaseClock,
 ) -> Result<Outcome, String> {
+    let op = match kind {
+        Change::Upgrade => Operation::Upgrade,
+        Change::Rollback(_) => Operation::Rollback,
+    };
+    if !d.dry_run.is_dry() {
+        // Compress the pending revision while the objects are built and checked.
+        lock::encode_begin_ahead(&release, op);
+    }
     let mut current_items = deploy::build_lenient(cfg, &current.manifest).await?;
     // As applied: with the ownership metadata (client-side apply diffs against these).
     deploy::set_owner(&mut current_items, &current.name, &current.namespace);
@@ -241,10 +249,6 @@ async fn change(
         return Ok(Outcome { release, messages });
     }
     cfg.storage_mut()?.max_history = d.history_max;
-    let op = match kind {
-        Change::Upgrade => Operation::Upgrade,
-        Change::Rollback(_) => Operation::Rollback,
-    };
     let owner = lock::new_owner_id();
     let held = lock::begin(
         &cfg.storage,
@@ -283,9 +287,15 @@ async fn change(
     match result {
         Ok(()) => {
             let hooks = release.hooks.clone();
-            let done = lock::commit(&cfg.storage, held, &description, |r| r.hooks = hooks)
-                .await
-                .map_err(|e| e.to_string())?;
+            let done = lock::commit_over(
+                &cfg.storage,
+                held,
+                &description,
+                |r| r.hooks = hooks,
+                Some(current),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             clock.mark("release deployed");
             Ok(Outcome {
                 release: done,

@@ -71,8 +71,8 @@ const AHEAD_MAX: usize = 4;
 static AHEAD: std::sync::Mutex<Vec<Ahead>> = std::sync::Mutex::new(Vec::new());
 
 /// Starts encoding `rel` on another thread: a guess at a write to come (the deployed revision
-/// while the apiserver is busy applying). [`encode`] of an equal release takes the result;
-/// a guess that turns out wrong costs a thread's work and nothing else.
+/// while the apiserver is busy applying). [`encode`] of a release with the same payload (labels
+/// are not encoded) takes the result; a wrong guess costs a thread's work and nothing else.
 pub fn encode_ahead(rel: Release) {
     let copy = rel.clone();
     let job = std::thread::spawn(move || encode_now(&copy));
@@ -88,7 +88,7 @@ pub fn encode_ahead(rel: Release) {
 /// `body` column of its SQL table.
 pub fn encode(rel: &Release) -> Result<String, CodecError> {
     let guessed = AHEAD.lock().ok().and_then(|mut ahead| {
-        let i = ahead.iter().position(|a| a.release == *rel)?;
+        let i = ahead.iter().position(|a| a.release.same_payload(rel))?;
         Some(ahead.remove(i))
     });
     if let Some(Ok(done)) = guessed.map(|a| a.job.join()) {
@@ -258,6 +258,12 @@ pub(crate) mod tests {
         // A different release is encoded on the spot; the guess stays for an equal one.
         assert_eq!(decode(&encode(&other).unwrap(), "k").unwrap(), other);
         let taken = |r: &Release| AHEAD.lock().unwrap().iter().any(|a| a.release == *r);
+        // Labels are not part of the payload: a guess without the lock's labels still serves.
+        let mut labelled = rel.clone();
+        labelled
+            .labels
+            .insert("whelm.sh/lock-owner".into(), "x".into());
+        assert!(rel.same_payload(&labelled) && !rel.same_payload(&other));
         assert!(taken(&rel));
         assert_eq!(encode(&rel).unwrap(), encode_now(&rel).unwrap());
         assert!(!taken(&rel), "the guess is used once");

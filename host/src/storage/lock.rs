@@ -75,6 +75,15 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The description of the pending revision that starts the operation.
+    fn pending_description(self) -> &'static str {
+        match self {
+            Operation::Install => "Initial install underway",
+            Operation::Upgrade => "Preparing upgrade",
+            Operation::Rollback => "Preparing rollback",
+        }
+    }
+
     fn pending(self) -> Status {
         match self {
             Operation::Install => Status::PendingInstall,
@@ -275,12 +284,7 @@ pub async fn begin(
     }
     // Recovery changes statuses, never revision numbers: its view of the history gives the next.
     rel.version = recovery.newest + 1;
-    let description = match op {
-        Operation::Install => "Initial install underway",
-        Operation::Upgrade => "Preparing upgrade",
-        Operation::Rollback => "Preparing rollback",
-    };
-    rel.set_status(op.pending(), description);
+    rel.set_status(op.pending(), op.pending_description());
     let lease = Lease {
         owner: owner.to_string(),
         expires: (storage.clock)() + lease_secs,
@@ -356,12 +360,19 @@ pub async fn renew(storage: &Storage, held: &mut Held) -> Result<(), StorageErro
     Ok(())
 }
 
+/// Encodes, on another thread, the pending revision [`begin`] will write for `rel` if its
+/// version is the next one; called before the ownership checks, which leave whelm waiting.
+pub fn encode_begin_ahead(rel: &Release, op: Operation) {
+    let mut rel = rel.clone();
+    rel.set_status(op.pending(), op.pending_description());
+    super::codec::encode_ahead(rel);
+}
+
 /// Encodes, on another thread, the revision [`commit`] would write if the operation leaves the
 /// release as it is now (no hooks change it); called before the long wait on the cluster, so
 /// the commit need not compress megabytes of manifest while the user waits.
 pub fn encode_commit_ahead(held: &Held, description: &str) {
     let mut rel = held.release.clone();
-    clear_lease(&mut rel);
     rel.set_status(Status::Deployed, description);
     super::codec::encode_ahead(rel);
 }
@@ -374,6 +385,18 @@ pub async fn commit(
     held: Held,
     description: &str,
     finish: impl FnOnce(&mut Release),
+) -> Result<Release, StorageError> {
+    commit_over(storage, held, description, finish, None).await
+}
+
+/// As [`commit`], given the revision the operation started from as read under this lock: if it
+/// is the deployed one to supersede, it is not read and decoded again.
+pub async fn commit_over(
+    storage: &Storage,
+    held: Held,
+    description: &str,
+    finish: impl FnOnce(&mut Release),
+    known: Option<&Release>,
 ) -> Result<Release, StorageError> {
     // One read of every revision's head both proves the lease is still ours and names the
     // deployed revisions to supersede (while the lease is held, no one else changes them).
@@ -398,7 +421,10 @@ pub async fn commit(
         .iter()
         .filter(|h| h.version < version && h.status == Status::Deployed)
     {
-        let mut old = storage.get(&rel.name, head.version).await?;
+        let mut old = match known {
+            Some(k) if k.version == head.version && k.status() == Status::Deployed => k.clone(),
+            _ => storage.get(&rel.name, head.version).await?,
+        };
         // Helm changes only the status of the revision it supersedes.
         if let Some(info) = old.info.as_mut() {
             info.status = Status::Superseded;
@@ -844,6 +870,43 @@ pub(crate) mod tests {
                 (3, "deployed".into())
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn commit_over_supersedes_the_known_revision_without_reading_it() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        upgrade(&s, "first", "v1").await.unwrap();
+        let current = s.get("web", 1).await.unwrap();
+        let held = begin(&s, content("v2"), Operation::Upgrade, "me", 60)
+            .await
+            .unwrap();
+        // A stale copy of a revision that is not the deployed one is not used...
+        let mut stale = current.clone();
+        stale.version = 7;
+        stale.manifest = "not what is stored".into();
+        commit_over(&s, held, "Upgrade complete", |_| {}, Some(&stale))
+            .await
+            .unwrap();
+        assert_eq!(s.get("web", 1).await.unwrap().manifest, "v1");
+        // ...the known deployed one is written back with only its status changed.
+        let held = begin(&s, content("v3"), Operation::Upgrade, "me", 60)
+            .await
+            .unwrap();
+        let mut known = s.get("web", 2).await.unwrap();
+        known.manifest = "as read by this operation".into();
+        commit_over(&s, held, "Upgrade complete", |_| {}, Some(&known))
+            .await
+            .unwrap();
+        let old = s.get("web", 2).await.unwrap();
+        assert_eq!(old.status(), Status::Superseded);
+        assert_eq!(old.manifest, "as read by this operation");
+        assert_eq!(
+            old.info.unwrap().description,
+            known.info.unwrap().description,
+            "Helm changes only the status"
+        );
+        assert_eq!(s.get("web", 3).await.unwrap().status(), Status::Deployed);
     }
 
     #[tokio::test]

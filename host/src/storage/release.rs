@@ -81,6 +81,34 @@ pub struct Release {
 }
 
 impl Release {
+    /// Whether both encode to the same stored payload: everything but the labels, which live
+    /// in the storage object's labels (and carry, e.g., a lock's expiry time).
+    pub fn same_payload(&self, o: &Release) -> bool {
+        let Release {
+            name,
+            info,
+            chart,
+            config,
+            manifest,
+            hooks,
+            version,
+            namespace,
+            apply_method,
+            labels: _,
+            extra,
+        } = self;
+        *version == o.version
+            && *name == o.name
+            && *namespace == o.namespace
+            && *apply_method == o.apply_method
+            && *info == o.info
+            && *hooks == o.hooks
+            && *config == o.config
+            && *extra == o.extra
+            && *manifest == o.manifest
+            && *chart == o.chart
+    }
+
     /// The status, or `unknown` when the release has no info.
     pub fn status(&self) -> Status {
         self.info
