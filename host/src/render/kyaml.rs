@@ -725,17 +725,7 @@ fn attach_comments(text: &str, scalars: &[Span], root: &mut Node, doc: &mut Doc)
 
 // ---------------------------------------------------------------- encoding
 
-fn is_break(c: char) -> bool {
-    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-fn is_printable(c: char) -> bool {
-    let u = c as u32;
-    u == 0x0A
-        || (0x20..=0x7E).contains(&u)
-        || (0xA0..=0xD7FF).contains(&u)
-        || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
-}
+use whelm_template::yaml::emit::{is_break, is_printable, write_escape};
 
 struct Analysis {
     multiline: bool,
@@ -1204,43 +1194,7 @@ fn double(value: &str) -> String {
     let mut s = String::from("\"");
     for c in value.chars() {
         if !is_printable(c) || bom || is_break(c) || c == '"' || c == '\\' {
-            s.push('\\');
-            let u = c as u32;
-            let simple = match u {
-                0x00 => Some('0'),
-                0x07 => Some('a'),
-                0x08 => Some('b'),
-                0x09 => Some('t'),
-                0x0A => Some('n'),
-                0x0B => Some('v'),
-                0x0C => Some('f'),
-                0x0D => Some('r'),
-                0x1B => Some('e'),
-                0x22 => Some('"'),
-                0x5C => Some('\\'),
-                0x85 => Some('N'),
-                0xA0 => Some('_'),
-                0x2028 => Some('L'),
-                0x2029 => Some('P'),
-                _ => None,
-            };
-            match simple {
-                Some(e) => s.push(e),
-                None => {
-                    let (p, w) = if u <= 0xFF {
-                        ('x', 2)
-                    } else if u <= 0xFFFF {
-                        ('u', 4)
-                    } else {
-                        ('U', 8)
-                    };
-                    s.push(p);
-                    for k in (0..w).rev() {
-                        let d = (u >> (k * 4)) & 0xF;
-                        s.push(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
-                    }
-                }
-            }
+            write_escape(c, |ch| s.push(ch));
         } else {
             s.push(c);
         }

@@ -76,11 +76,54 @@ pub fn emit(node: &Node, flavor: Flavor) -> String {
     e.out
 }
 
-fn is_break(c: char) -> bool {
+/// libyaml's escape of `c` in a double-quoted scalar, backslash first: `\n`, `\xNN`, `\uNNNN`…
+pub fn write_escape(c: char, mut put: impl FnMut(char)) {
+    put('\\');
+    let u = c as u32;
+    let simple = match u {
+        0x00 => Some('0'),
+        0x07 => Some('a'),
+        0x08 => Some('b'),
+        0x09 => Some('t'),
+        0x0A => Some('n'),
+        0x0B => Some('v'),
+        0x0C => Some('f'),
+        0x0D => Some('r'),
+        0x1B => Some('e'),
+        0x22 => Some('"'),
+        0x5C => Some('\\'),
+        0x85 => Some('N'),
+        0xA0 => Some('_'),
+        0x2028 => Some('L'),
+        0x2029 => Some('P'),
+        _ => None,
+    };
+    match simple {
+        Some(e) => put(e),
+        None => {
+            let (p, w) = if u <= 0xFF {
+                ('x', 2)
+            } else if u <= 0xFFFF {
+                ('u', 4)
+            } else {
+                ('U', 8)
+            };
+            put(p);
+            for k in (0..w).rev() {
+                let d = (u >> (k * 4)) & 0xF;
+                put(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
+            }
+        }
+    }
+}
+
+/// A YAML line break (libyaml's `IS_BREAK`).
+pub fn is_break(c: char) -> bool {
     matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-fn is_printable(c: char) -> bool {
+/// Whether libyaml's emitter writes `c` as is in a double-quoted scalar (`IS_PRINTABLE`).
+pub fn is_printable(c: char) -> bool {
     let u = c as u32;
     u == 0x0A
         || (0x20..=0x7E).contains(&u)
@@ -445,43 +488,7 @@ impl Emitter {
         while let Some((i, c)) = iter.next() {
             let next = iter.peek().map(|&(_, n)| n);
             if !is_printable(c) || bom_quirk || is_break(c) || c == '"' || c == '\\' {
-                self.put('\\');
-                let u = c as u32;
-                let simple = match u {
-                    0x00 => Some('0'),
-                    0x07 => Some('a'),
-                    0x08 => Some('b'),
-                    0x09 => Some('t'),
-                    0x0A => Some('n'),
-                    0x0B => Some('v'),
-                    0x0C => Some('f'),
-                    0x0D => Some('r'),
-                    0x1B => Some('e'),
-                    0x22 => Some('"'),
-                    0x5C => Some('\\'),
-                    0x85 => Some('N'),
-                    0xA0 => Some('_'),
-                    0x2028 => Some('L'),
-                    0x2029 => Some('P'),
-                    _ => None,
-                };
-                match simple {
-                    Some(e) => self.put(e),
-                    None => {
-                        let (p, w) = if u <= 0xFF {
-                            ('x', 2)
-                        } else if u <= 0xFFFF {
-                            ('u', 4)
-                        } else {
-                            ('U', 8)
-                        };
-                        self.put(p);
-                        for k in (0..w).rev() {
-                            let d = (u >> (k * 4)) & 0xF;
-                            self.put(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
-                        }
-                    }
-                }
+                write_escape(c, |ch| self.put(ch));
                 spaces = false;
             } else if c == ' ' {
                 if allow_breaks && !spaces && self.column > self.best_width && i > 0 && i < last {
