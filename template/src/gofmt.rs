@@ -70,6 +70,13 @@ fn can_backquote(s: &str) -> bool {
         .any(|c| (c < ' ' && c != '\t') || c == '`' || c == '\u{7f}' || c == '\u{feff}')
 }
 
+/// Go's `strconv.Quote` (what `%q` does to a string).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    quote_with(&mut out, s, '"', false);
+    out
+}
+
 /// Go's `strconv.Quote`/`QuoteToASCII` (`quote` = `"`) and `QuoteRune`/
 /// `QuoteRuneToASCII` (`quote` = `'`).
 fn quote_with(out: &mut String, s: &str, quote: char, ascii_only: bool) {

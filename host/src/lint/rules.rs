@@ -39,9 +39,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| io_error("read", path, &e))
 }
 
-fn go_quote(s: &str) -> String {
-    whelm_template::gofmt::sprintf("%q", &[Value::str(s)])
-}
+use whelm_template::gofmt::go_quote;
 
 /// Go's `%T` of a value decoded from YAML through JSON.
 fn go_type(v: &Value) -> &'static str {

@@ -248,9 +248,7 @@ impl std::fmt::Display for CompileError {
     }
 }
 
-fn go_quote(s: &str) -> String {
-    whelm_template::gofmt::sprintf("%q", &[whelm_template::Value::str(s)])
-}
+use whelm_template::gofmt::go_quote;
 
 fn msg(s: String) -> CompileError {
     CompileError::Message(s)
