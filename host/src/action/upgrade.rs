@@ -274,11 +274,7 @@ async fn change(
         lock::encode_commit_ahead(&held, &description);
     }
     if current.status() == Status::Deployed {
-        let mut superseded = current.clone();
-        if let Some(info) = superseded.info.as_mut() {
-            info.status = Status::Superseded;
-        }
-        crate::storage::codec::encode_ahead(superseded);
+        lock::encode_superseded_ahead(current);
     }
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
     let result = perform(cfg, &mut release, &current_items, &target, d, kind, &apply).await;

@@ -377,6 +377,20 @@ pub fn encode_commit_ahead(held: &Held, description: &str) {
     super::codec::encode_ahead(rel);
 }
 
+/// Encodes, on another thread, what [`commit_over`] writes when it supersedes `known`.
+pub fn encode_superseded_ahead(known: &Release) {
+    let mut old = known.clone();
+    mark_superseded(&mut old);
+    super::codec::encode_ahead(old);
+}
+
+/// Helm changes only the status of the revision it supersedes.
+fn mark_superseded(old: &mut Release) {
+    if let Some(info) = old.info.as_mut() {
+        info.status = Status::Superseded;
+    }
+}
+
 /// Steps 3 and 4: marks the held revision `deployed` with `description` (after `finish` has
 /// filled in what the operation produced: notes, hooks' last runs, …), then supersedes every
 /// older deployed revision. Returns the deployed revision.
@@ -425,10 +439,7 @@ pub async fn commit_over(
             Some(k) if k.version == head.version && k.status() == Status::Deployed => k.clone(),
             _ => storage.get(&rel.name, head.version).await?,
         };
-        // Helm changes only the status of the revision it supersedes.
-        if let Some(info) = old.info.as_mut() {
-            info.status = Status::Superseded;
-        }
+        mark_superseded(&mut old);
         storage.update(&old).await?;
     }
     Ok(rel)
