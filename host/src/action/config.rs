@@ -17,6 +17,11 @@ pub async fn open_storage(settings: &Settings, namespace: &str) -> Result<Arc<St
         .map(|c| c.storage)
 }
 
+/// The answer of a task started with `tokio::spawn` (its panic, if it had one, as an error).
+pub fn finished<T>(r: Result<Result<T, String>, tokio::task::JoinError>) -> Result<T, String> {
+    r.map_err(|e| e.to_string())?
+}
+
 /// The cluster, the store and the namespace one command acts on.
 pub struct Configuration {
     pub settings: Settings,
@@ -101,6 +106,24 @@ impl Configuration {
         self.server
             .get_or_try_init(|| async { cluster.discover().await.map_err(|e| e.to_string()) })
             .await
+    }
+
+    /// Starts discovery as a task of its own, so that it runs while the caller reads the
+    /// chart (the CLI's runtime has a worker thread for it); hand the answer to
+    /// [`Configuration::discovered`].
+    pub fn discover_in_background(
+        &self,
+    ) -> Result<tokio::task::JoinHandle<Result<ServerInfo, String>>, String> {
+        let cluster = self.cluster()?.clone();
+        Ok(tokio::spawn(async move {
+            cluster.discover().await.map_err(|e| e.to_string())
+        }))
+    }
+
+    /// Records what [`Configuration::discover_in_background`] found, as [`Configuration::server`]
+    /// would have.
+    pub fn discovered(&mut self, info: ServerInfo) {
+        self.server = tokio::sync::OnceCell::new_with(Some(info));
     }
 
     /// Forgets what discovery found (after installing CRDs).

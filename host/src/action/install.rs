@@ -2,15 +2,15 @@
 //! store the pending revision under whelm's lease, run pre-install hooks, apply with
 //! server-side apply, wait, run post-install hooks, mark deployed.
 
-use super::config::Configuration;
+use super::config::{Configuration, finished};
 use super::deploy::{self, DeployOptions, DryRun, ServerSide};
 use super::template::{self, TemplateOptions, validate_release_name};
 use crate::kube::resource::ApplyOptions;
 use crate::plugin::PluginHost;
 use crate::render;
-use crate::storage::StorageError;
 use crate::storage::lock::{self, Operation};
 use crate::storage::release::{Release, Status};
+use crate::storage::{Storage, StorageError};
 
 /// `helm install NAME CHART` and its flags.
 #[derive(Debug, Clone, Default)]
@@ -57,14 +57,13 @@ fn template_options(
 
 /// Helm's `availableName`: the name is free, or (`--replace`) its last revision is
 /// uninstalled or failed.
-async fn available_name(cfg: &Configuration, o: &InstallOptions) -> Result<(), String> {
-    validate_release_name(&o.name).map_err(|e| format!("release name {:?}: {e}", o.name))?;
+async fn available_name(storage: &Storage, name: &str, replace: bool) -> Result<(), String> {
+    validate_release_name(name).map_err(|e| format!("release name {name:?}: {e}"))?;
     // The heads (labels) say the last revision's status; no release need be decoded.
-    match cfg.storage.heads(&o.name).await {
+    match storage.heads(name).await {
         Ok(heads) => {
             let st = heads.last().map(|h| &h.status);
-            if st.is_none() || o.replace && matches!(st, Some(Status::Uninstalled | Status::Failed))
-            {
+            if st.is_none() || replace && matches!(st, Some(Status::Uninstalled | Status::Failed)) {
                 Ok(())
             } else {
                 Err("cannot reuse a name that is still in use".into())
@@ -101,14 +100,30 @@ pub async fn run(
 ) -> Result<Outcome, String> {
     let d = &o.deploy;
     let clock = deploy::PhaseClock::new(d.debug);
-    if d.dry_run.interacts() {
-        let (server, name) = tokio::join!(cfg.server(), available_name(cfg, o));
-        server.map_err(|e| format!("cluster reachability check failed: {e}"))?;
-        name.map_err(|e| format!("release name check failed: {e}"))?;
+    // Discovery and the name check wait on the cluster: start them, then read the chart.
+    let checks = if d.dry_run.interacts() {
+        let discovery = cfg.discover_in_background()?;
+        let storage = cfg.storage_arc();
+        let (name, replace) = (o.name.clone(), o.replace);
+        let name_check =
+            tokio::spawn(async move { available_name(&storage, &name, replace).await });
+        Some((discovery, name_check))
     } else {
         validate_release_name(&o.name)
             .map_err(|e| format!("release name check failed: release name {:?}: {e}", o.name))?;
+        None
+    };
+    let mut t = template_options(o, &cfg.namespace, None);
+    let chart = template::load_chart(&t);
+    clock.mark("chart read");
+    if let Some((discovery, name_check)) = checks {
+        let (server, name) = tokio::join!(discovery, name_check);
+        let server =
+            finished(server).map_err(|e| format!("cluster reachability check failed: {e}"))?;
+        cfg.discovered(server);
+        finished(name).map_err(|e| format!("release name check failed: {e}"))?;
     }
+    clock.mark("discovery");
     for k in o.deploy.labels.keys() {
         if system_labels_names().contains(&k.as_str()) {
             return Err(format!(
@@ -117,8 +132,8 @@ pub async fn run(
             ));
         }
     }
-    let mut t = template_options(o, &cfg.namespace, None);
-    let loaded = template::load(&t, &crate::values::LocalFiles).map_err(|e| e.message)?;
+    let loaded =
+        template::load_with(&t, &crate::values::LocalFiles, Some(chart)).map_err(|e| e.message)?;
     // CRDs first, so that discovery (and `.Capabilities`) sees them; only the
     // CRDs of the charts left after conditions and tags, as Helm.
     if d.dry_run.interacts() && !d.skip_crds {
@@ -134,8 +149,8 @@ pub async fn run(
         }
     }
     t.capabilities = capabilities(cfg, d.dry_run).await?;
-    clock.mark("discovery");
     let prepared = loaded.finish(&t).map_err(|e| e.message)?;
+    clock.mark("values");
     let rendered = deploy::render(host, cfg, prepared, d).await?;
     clock.mark("render");
     let ssa = d.server_side != ServerSide::False;

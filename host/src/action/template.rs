@@ -149,6 +149,23 @@ pub fn prepare(
 
 /// Loads the chart and the user values and processes dependencies.
 pub fn load(o: &TemplateOptions, files: &dyn values::ReadFile) -> Result<Loaded, TemplateError> {
+    load_with(o, files, None)
+}
+
+/// Reads the chart `o` names (its files and their YAML), before any values are known: the
+/// part of [`load`] a release verb can do while it waits on the cluster. Pass the result to
+/// [`load_with`], which reports its error where [`load`] would have.
+pub fn load_chart(o: &TemplateOptions) -> Result<Chart, TemplateError> {
+    let (_, chart_ref) = name_and_chart(o)?;
+    Ok(chart::load(std::path::Path::new(&chart_ref))?)
+}
+
+/// [`load`], over the chart [`load_chart`] read when `read` is given.
+pub fn load_with(
+    o: &TemplateOptions,
+    files: &dyn values::ReadFile,
+    read: Option<Result<Chart, TemplateError>>,
+) -> Result<Loaded, TemplateError> {
     let kube_version = match &o.kube_version {
         Some(k) if !k.is_empty() => Some(render::parse_kube_version(k)?),
         _ => None,
@@ -158,7 +175,10 @@ pub fn load(o: &TemplateOptions, files: &dyn values::ReadFile) -> Result<Loaded,
         Some(v) => v.clone(),
         None => o.values.merge(files)?,
     };
-    let mut chart = chart::load(std::path::Path::new(&chart_ref))?;
+    let mut chart = match read {
+        Some(read) => read?,
+        None => chart::load(std::path::Path::new(&chart_ref))?,
+    };
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
         t => return Err(format!("{t} charts are not installable").into()),

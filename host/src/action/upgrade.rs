@@ -2,7 +2,7 @@
 //! move a release to a new revision whose objects are applied with server-side apply, while
 //! objects of the current revision that the new one no longer has are deleted.
 
-use super::config::Configuration;
+use super::config::{Configuration, finished};
 use super::deploy::{self, DeployOptions, DryRun, ServerSide};
 use super::install::{self, InstallOptions, Outcome};
 use super::template::{self, TemplateOptions};
@@ -10,7 +10,7 @@ use crate::kube::resource::{self, ApplyOptions, Resource};
 use crate::plugin::PluginHost;
 use crate::storage::lock::{self, Operation};
 use crate::storage::release::{GoTime, Release, Status};
-use crate::storage::{Head, StorageError};
+use crate::storage::{Head, Storage, StorageError};
 
 /// `helm upgrade NAME CHART` and its flags.
 #[derive(Debug, Clone, Default)]
@@ -37,11 +37,7 @@ pub struct RollbackOptions {
 /// The release an upgrade or rollback starts from (Helm's `prepareUpgrade`): the newest
 /// revision if it is deployed, else the newest deployed one, else a failed, superseded or
 /// pending newest one. Chosen by the heads (labels); only that revision is read and decoded.
-async fn current_release(
-    cfg: &Configuration,
-    name: &str,
-    heads: &[Head],
-) -> Result<Release, String> {
+async fn current_release(storage: &Storage, name: &str, heads: &[Head]) -> Result<Release, String> {
     let none = || format!("{name:?} has no deployed releases");
     let last = heads.last().ok_or_else(none)?;
     let version = if last.status == Status::Deployed {
@@ -54,16 +50,13 @@ async fn current_release(
     } else {
         return Err(none());
     };
-    cfg.storage
-        .get(name, version)
-        .await
-        .map_err(|e| e.to_string())
+    storage.get(name, version).await.map_err(|e| e.to_string())
 }
 
 /// Repairs what an interrupted command left (see `storage::lock`); a live operation on the
 /// release is an error naming who holds it until when. Returns what was repaired, for the user.
-async fn recover(cfg: &Configuration, name: &str) -> Result<lock::Recovery, String> {
-    let recovery = lock::recover(&cfg.storage, name)
+async fn recover(storage: &Storage, name: &str) -> Result<lock::Recovery, String> {
+    let recovery = lock::recover(storage, name)
         .await
         .map_err(|e| e.to_string())?;
     if let Some((revision, status, holder)) = recovery.locked.clone() {
@@ -131,12 +124,32 @@ pub async fn run(
         }
     }
     let clock = deploy::PhaseClock::new(d.debug);
-    // The history and the cluster's capabilities are independent: ask for both at once.
-    let (recovery, caps) =
-        tokio::join!(recover(cfg, &o.name), install::capabilities(cfg, d.dry_run));
-    let recovery = recovery?;
-    let caps = caps?;
-    let current = current_release(cfg, &o.name, &recovery.heads).await?;
+    // The history and the cluster's capabilities are independent of each other and of the
+    // chart: ask for both, and read the chart while they are answered.
+    let storage = cfg.storage_arc();
+    let name = o.name.clone();
+    let history = tokio::spawn(async move {
+        let recovery = recover(&storage, &name).await?;
+        let current = current_release(&storage, &name, &recovery.heads).await?;
+        Ok((recovery, current))
+    });
+    let discovery = d
+        .dry_run
+        .interacts()
+        .then(|| cfg.discover_in_background())
+        .transpose()?;
+    let chart = template::load_chart(&TemplateOptions {
+        args: vec![o.name.clone(), o.chart.clone()],
+        ..Default::default()
+    });
+    clock.mark("chart read");
+    let (recovery, current) = finished(history.await)?;
+    if let Some(discovery) = discovery {
+        let server = finished(discovery.await)
+            .map_err(|e| format!("cluster reachability check failed: {e}"))?;
+        cfg.discovered(server);
+    }
+    let caps = install::capabilities(cfg, d.dry_run).await?;
     let last_version = recovery.newest.max(current.version);
     clock.mark("history and discovery");
     let t = TemplateOptions {
@@ -153,7 +166,9 @@ pub async fn run(
         user_values: user_values(o, &current)?,
         ..Default::default()
     };
-    let prepared = template::prepare(&t, &crate::values::LocalFiles).map_err(|e| e.message)?;
+    let prepared = template::load_with(&t, &crate::values::LocalFiles, Some(chart))
+        .and_then(|l| l.finish(&t))
+        .map_err(|e| e.message)?;
     let rendered = deploy::render(host, cfg, prepared, d).await?;
     clock.mark("render");
     let ssa = use_ssa(d.server_side, &current);
@@ -393,7 +408,7 @@ async fn perform(
 /// revision.
 pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Outcome, String> {
     let clock = deploy::PhaseClock::new(o.deploy.debug);
-    let recovery = recover(cfg, &o.name).await?;
+    let recovery = recover(&cfg.storage, &o.name).await?;
     if recovery.newest == 0 {
         return Err("release: not found".to_string());
     }
@@ -410,7 +425,7 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
         .get(&o.name, wanted)
         .await
         .map_err(|_| format!("release has no {wanted} version"))?;
-    let current = match current_release(cfg, &o.name, &recovery.heads).await {
+    let current = match current_release(&cfg.storage, &o.name, &recovery.heads).await {
         Ok(c) => c,
         Err(_) => cfg
             .storage

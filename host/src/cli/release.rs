@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{Failure, plugin_host, runtime};
+use super::{Failure, plugin_host};
 use crate::action::config::Configuration;
 use crate::action::deploy::{DeployOptions, DryRun, ServerSide};
 use crate::action::install::{InstallOptions, Outcome};
@@ -335,7 +335,12 @@ fn failed(prefix: &str) -> impl Fn(String) -> Failure + '_ {
 
 /// Runs a release verb.
 pub fn execute(cmd: ReleaseCommand, settings: &Settings) -> Result<String, Failure> {
-    let rt = runtime()?;
+    // One worker thread beside the command's own: requests (discovery, the name check, the
+    // connections' I/O) progress there while the command reads and renders the chart.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         match cmd {
             ReleaseCommand::Install(a) => {
