@@ -171,6 +171,7 @@ pub async fn run(
         .await
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     deploy::set_owner(&mut items, &release.name, &release.namespace);
+    clock.mark("objects built");
     deploy::check_existing(cfg, &items, &release.name, d.take_ownership)
         .await
         .map_err(|e| format!("unable to continue with install: {e}"))?;

@@ -502,7 +502,8 @@ pub fn ownership_error(
 
 /// Kinds that later objects may need to exist before they are applied: the namespace they
 /// live in, the definition of their kind, quotas and limits admission applies to them, and the
-/// webhooks that would intercept them. Each run of these is applied (and finished) on its own.
+/// webhooks that would intercept them. Each run of one of these (of the two webhook kinds, see
+/// [`waves`]) is applied (and finished) on its own.
 pub const BARRIER_KINDS: [&str; 7] = [
     "PriorityClass",
     "Namespace",
@@ -516,24 +517,34 @@ pub const BARRIER_KINDS: [&str; 7] = [
 /// At most this many requests are in flight at once.
 pub const MAX_IN_FLIGHT: usize = 32;
 
+/// The barrier a kind belongs to, if any. The two webhook configuration kinds share one:
+/// the apiserver never sends webhook configurations to admission webhooks, so neither can
+/// change how the other is admitted, and they go in one wave.
+fn barrier_of(kind: &str) -> Option<&'static str> {
+    match kind {
+        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => Some("webhooks"),
+        k => BARRIER_KINDS.iter().copied().find(|b| *b == k),
+    }
+}
+
 /// Splits objects (in InstallOrder) into waves applied one after the other: each run of a
-/// barrier kind is a wave of its own; everything between two barriers is one wave. Helm
+/// barrier is a wave of its own; everything between two barriers is one wave. Helm
 /// applies kind by kind (its `batchPerform`); server-side apply does not need a Deployment's
 /// ServiceAccount or ConfigMap to exist first, so whelm only keeps the order where the
 /// apiserver would refuse or mis-admit an object.
 pub fn waves(items: &[Resource]) -> Vec<std::ops::Range<usize>> {
-    let barrier = |r: &Resource| BARRIER_KINDS.contains(&r.kind.as_str());
     let mut out = Vec::new();
     let mut start = 0;
     while start < items.len() {
-        let first = &items[start];
+        let first = barrier_of(&items[start].kind);
         let end = items[start..]
             .iter()
             .position(|r| {
-                if barrier(first) {
-                    r.kind != first.kind
+                let b = barrier_of(&r.kind);
+                if first.is_some() {
+                    b != first
                 } else {
-                    barrier(r)
+                    b.is_some()
                 }
             })
             .map(|i| start + i)
@@ -625,12 +636,19 @@ mod tests {
             "Service",
             "Deployment",
             "Widget",
+            "MutatingWebhookConfiguration",
             "ValidatingWebhookConfiguration",
+            "Widget",
+            "PriorityClass",
+            "Namespace",
         ]
         .into_iter()
         .map(r)
         .collect();
-        assert_eq!(waves(&items), [0..2, 2..4, 4..5, 5..8, 8..9]);
+        assert_eq!(
+            waves(&items),
+            [0..2, 2..4, 4..5, 5..8, 8..10, 10..11, 11..12, 12..13]
+        );
         assert_eq!(waves(&[]), Vec::<std::ops::Range<usize>>::new());
         assert_eq!(waves(&items[2..4]).len(), 1);
     }
