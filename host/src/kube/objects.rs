@@ -115,6 +115,10 @@ impl KubeObjects for NamespacedObjects {
         self.list_accept(kind, labels, Some(META_LIST_ACCEPT)).await
     }
 
+    fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
     async fn create(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
         let body = serde_json::to_vec(&object).map_err(|e| KubeError::Other(e.to_string()))?;
         self.cluster

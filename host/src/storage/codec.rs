@@ -44,6 +44,18 @@ pub enum CodecError {
     Encode { object: String, source: io::Error },
 }
 
+impl CodecError {
+    /// What is wrong with the data, without the object's name or advice.
+    pub fn cause(&self) -> String {
+        match self {
+            CodecError::Base64 { source, .. } => format!("not valid base64: {source}"),
+            CodecError::Gzip { source, .. } => format!("a corrupt gzip stream: {source}"),
+            CodecError::Json { source, .. } => format!("not a Helm release: {source}"),
+            CodecError::Encode { source, .. } => source.to_string(),
+        }
+    }
+}
+
 /// Go-compatible JSON of a release.
 pub fn to_json(rel: &Release) -> Vec<u8> {
     to_go_json(rel)
