@@ -161,7 +161,8 @@ pub struct Recovery {
 pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageError> {
     let mut out = Recovery::default();
     // Labels say which revisions need repair; only those are decoded (to be rewritten).
-    let heads = match storage.heads(name).await {
+    // Each head repaired is updated in place, so `heads` ends as recovery left the history.
+    let mut heads = match storage.heads(name).await {
         Ok(h) => h,
         Err(StorageError::NotFound) => return Ok(out),
         Err(e) => return Err(e),
@@ -169,8 +170,10 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
     let now = (storage.clock)();
     let newest = heads.last().map(|r| r.version).unwrap_or(0);
     out.newest = newest;
-    let mut repaired: Vec<(i64, Status)> = Vec::new();
-    for head in heads.iter().filter(|r| r.status.is_pending()) {
+    for head in &mut heads {
+        if !head.status.is_pending() {
+            continue;
+        }
         let mut rel = None;
         let why = if head.version != newest {
             format!("a later revision ({newest}) exists")
@@ -231,25 +234,22 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
         );
         failed.set_status(Status::Failed, description.clone());
         storage.update(&failed).await?;
-        repaired.push((head.version, Status::Failed));
         out.actions
             .push(format!("revision {}: {description}", head.version));
+        head.status = Status::Failed;
     }
-    let deployed: Vec<&Head> = heads
-        .iter()
-        .filter(|r| r.status == Status::Deployed)
-        .collect();
-    if let Some((top, older)) = deployed.split_last() {
-        let top = top.version;
-        for &head in older {
+    // Every deployed revision but the newest (heads are in version order).
+    let deployed = |h: &Head| h.status == Status::Deployed;
+    if let Some(top) = heads.iter().rfind(|h| deployed(h)).map(|h| h.version) {
+        for head in heads.iter_mut().filter(|h| deployed(h) && h.version != top) {
             let version = head.version;
             let mut sup = read_for_repair(storage, name, head, "marked superseded").await?;
             sup.set_status(Status::Superseded, format!("Superseded by revision {top}"));
             storage.update(&sup).await?;
-            repaired.push((version, Status::Superseded));
             out.actions.push(format!(
                 "revision {version}: marked superseded (an interrupted operation had deployed revision {top})"
             ));
+            head.status = Status::Superseded;
         }
     }
     for object in storage.driver().collect_garbage(name).await? {
@@ -257,11 +257,6 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
             .push(format!("removed orphaned object {object}"));
     }
     out.heads = heads;
-    for (version, status) in repaired {
-        if let Some(h) = out.heads.iter_mut().find(|h| h.version == version) {
-            h.status = status;
-        }
-    }
     Ok(out)
 }
 
@@ -1147,5 +1142,43 @@ pub(crate) mod tests {
             "Secret \"sh.helm.release.v1.web.v1\" in namespace \"prod\""
         );
         assert!(detail.starts_with("not valid base64"), "{detail}");
+    }
+
+    #[tokio::test]
+    async fn recovery_reports_the_heads_as_it_left_them() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        // Killed before superseding 1, then an upgrade killed with its lease now expired.
+        let expired = Lease {
+            owner: "gone".into(),
+            expires: (s.clock)() - 1,
+        };
+        for (version, status) in [
+            (1, Status::Deployed),
+            (2, Status::Deployed),
+            (3, Status::PendingUpgrade),
+        ] {
+            let mut r = content("m");
+            r.version = version;
+            r.set_status(status.clone(), "");
+            if status.is_pending() {
+                set_lease(&mut r, &expired);
+            }
+            s.create(&r).await.unwrap();
+        }
+        let rec = recover(&s, "web").await.unwrap();
+        let want = [
+            (1, "superseded".to_string()),
+            (2, "deployed".to_string()),
+            (3, "failed".to_string()),
+        ];
+        let heads: Vec<(i64, String)> = rec
+            .heads
+            .iter()
+            .map(|h| (h.version, h.status.to_string()))
+            .collect();
+        assert_eq!(heads, want);
+        assert_eq!(statuses(&s.history("web").await.unwrap()), want);
+        assert_eq!(rec.actions.len(), 2, "{:?}", rec.actions);
     }
 }
