@@ -1064,12 +1064,18 @@ pub(crate) mod tests {
         kube.put_raw(Kind::Secret, obj);
     }
 
-    #[tokio::test]
-    async fn an_undecodable_revision_to_repair_stops_recovery_with_what_to_do() {
+    /// Secrets in namespace `prod` holding release `web` revision 1, deployed.
+    async fn deployed_in_secrets() -> (Arc<FakeKube>, World, Storage) {
         let kube = Arc::new(FakeKube::in_namespace("prod"));
         let world = World::new(Arc::new(KubeDriver::secrets(kube.clone())));
         let s = world.storage(usize::MAX);
         upgrade(&s, "first", "# v1\n").await.unwrap();
+        (kube, world, s)
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_revision_to_repair_stops_recovery_with_what_to_do() {
+        let (kube, world, s) = deployed_in_secrets().await;
         // An upgrade killed after writing its pending revision, which then got damaged.
         begin(&s, content("# v2\n"), Operation::Upgrade, "crasher", 60)
             .await
@@ -1103,10 +1109,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn an_undecodable_older_deployed_revision_stops_recovery_too() {
-        let kube = Arc::new(FakeKube::in_namespace("prod"));
-        let world = World::new(Arc::new(KubeDriver::secrets(kube.clone())));
-        let s = world.storage(usize::MAX);
-        upgrade(&s, "first", "# v1\n").await.unwrap();
+        let (kube, world, s) = deployed_in_secrets().await;
         // Killed between deploying revision 2 and superseding revision 1 (damaged since).
         let held = begin(&s, content("# v2\n"), Operation::Upgrade, "b", 60)
             .await
