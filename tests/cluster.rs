@@ -647,3 +647,110 @@ fn lookup_and_upgrade_install() {
     // The namespace holds at least the seed, the copy and kube-root-ca.crt (on a full cluster).
     assert!(data(&copy, "listed").parse::<usize>().unwrap() >= 2);
 }
+
+/// `status`'s output with every age (`45s`, `3m20s`, `2d5h`: the last word of a RESOURCES
+/// line) as `AGE`: whelm and helm read the objects a moment apart.
+fn without_ages(status: &str) -> String {
+    let is_age = |w: &str| {
+        let mut units = 0;
+        let mut digits = 0;
+        for c in w.chars() {
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else if "smhdy".contains(c) && digits > 0 {
+                units += 1;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        units > 0 && digits == 0
+    };
+    let mut out = String::new();
+    let mut in_resources = false;
+    for line in status.lines() {
+        if line == "RESOURCES:" {
+            in_resources = true;
+        } else if line.starts_with("TEST SUITE:") || line == "NOTES:" {
+            in_resources = false;
+        }
+        match line.rsplit_once("   ") {
+            Some((head, last)) if in_resources && is_age(last.trim_start()) => {
+                out.push_str(head);
+                out.push_str("   AGE");
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The `==> group` lines of a RESOURCES section, in order.
+fn groups(status: &str) -> Vec<&str> {
+    status.lines().filter(|l| l.starts_with("==> ")).collect()
+}
+
+/// whelm's `status` prints helm 4.3.1's RESOURCES section byte for byte (ages aside) and its
+/// `-o json` byte for byte. Helm takes the groups from a Go map, so their order varies from
+/// run to run; whelm prints them in the order Helm filled the map, the order Go's iteration
+/// most often gives for a small map: helm is asked again until its order matches.
+#[test]
+fn status_resources_match_helm() {
+    let Some(kc) = kubeconfig() else { return };
+    let Some(helm) = helm_bin() else { return };
+    let ns = Ns::new(kc, "status");
+    let chart = chart();
+    let chart = chart.to_str().unwrap();
+    ns.ok(&[
+        "install",
+        "st",
+        chart,
+        "--create-namespace",
+        "--set",
+        "extra.enabled=true",
+    ]);
+    let compare = |what: &str| {
+        let whelm = ns.ok(&["status", "st"]);
+        assert!(whelm.contains("RESOURCES:\n==> v1/"), "{whelm}");
+        let mut tries = 0;
+        let helm_out = loop {
+            let h = ns.helm_ok(&helm, &["status", "st"]);
+            tries += 1;
+            if groups(&h) == groups(&whelm) || tries == 64 {
+                break h;
+            }
+        };
+        assert_eq!(
+            without_ages(&whelm),
+            without_ages(&helm_out),
+            "{what}: whelm's status differs from helm's"
+        );
+    };
+    compare("installed");
+    // An object that is gone is left out, by both.
+    ns.block(async {
+        let path = format!("/api/v1/namespaces/{}/configmaps/st-extra", ns.name);
+        ns.cluster()
+            .await
+            .call(http::Method::DELETE, &path, None, None)
+            .await
+            .unwrap()
+    });
+    compare("an object deleted");
+
+    // JSON carries the objects themselves: the same bytes, once nothing changes between the
+    // two reads (a controller may still be writing a status).
+    let mut same = false;
+    for _ in 0..5 {
+        let w = ns.ok(&["status", "st", "-o", "json"]);
+        let h = ns.helm_ok(&helm, &["status", "st", "-o", "json"]);
+        assert!(w.contains("\"resources\":{\"v1/ConfigMap\":["), "{w}");
+        if w == h {
+            same = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(same, "whelm's status -o json differs from helm's");
+}

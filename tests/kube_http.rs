@@ -826,3 +826,183 @@ fn ownership_checks_skip_a_namespace_that_does_not_exist() {
         "{err}"
     );
 }
+
+/// Every RFC 3339 UTC time (`2026-01-02T03:04:05Z`) in `s` as `TIME`: the fake apiserver
+/// stamps objects with the current time.
+fn without_times(s: &str) -> String {
+    let b = s.as_bytes();
+    let shape = b"dddd-dd-ddTdd:dd:ddZ";
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let is_time = b.len() >= i + shape.len()
+            && shape.iter().zip(&b[i..]).all(|(&p, &c)| {
+                if p == b'd' {
+                    c.is_ascii_digit()
+                } else {
+                    c == p
+                }
+            });
+        if is_time {
+            out.push_str("TIME");
+            i += shape.len();
+        } else {
+            let c = s[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,\
+                     application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+/// `whelm status` reads the release's objects back as Helm 4 does: each as the apiserver's
+/// table (`Accept` for a meta.k8s.io Table, `includeObject=Object`), the Pods a workload's
+/// selector picks as one table, objects that are gone left out; printed as kubectl's printer
+/// prints them (a column as wide as that object's cells; no header where the previous table
+/// had the same columns, here the Deployment after the Service).
+#[test]
+fn status_prints_the_live_objects_as_server_side_tables() {
+    let env = Env::new();
+    env.ok(&[
+        "install",
+        "r",
+        &chart("lifecycle"),
+        "--set",
+        "extra.enabled=true",
+    ]);
+    env.api.set_behaviour("Pod", Behaviour::Inert);
+    // No controller makes the Deployment's Pods here; two match its selector, one does not.
+    for (name, app, phase) in [
+        ("r-web-b", "r", "Running"),
+        ("r-web-a", "r", "Pending"),
+        ("unrelated", "x", "Running"),
+    ] {
+        env.api.put_object(serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": app}},
+            "spec": {"containers": [{"name": "c", "image": "i"}]},
+            "status": {"phase": phase},
+        }));
+    }
+    assert!(env.api.remove_object(&format!("{CM}/r-extra")));
+    env.api.clear_requests();
+
+    let out = env.ok(&["status", "r"]);
+    let want = "\
+RESOURCES:
+==> v1/ServiceAccount
+NAME   CREATED AT
+r-sa   TIME
+
+==> v1/ConfigMap
+NAME       DATA   CREATED AT
+r-config   2      TIME
+
+==> v1/Service
+NAME    CREATED AT
+r-svc   TIME
+
+==> v1/Deployment
+r-web   TIME
+
+==> v1/Pod(related)
+NAME      STATUS    CREATED AT
+r-web-a   Pending   TIME
+r-web-b   Running   TIME
+
+
+NOTES:
+Release r is revision 1.
+";
+    let out = without_times(&out);
+    let resources = &out[out.find("RESOURCES:").expect("a RESOURCES section")..];
+    assert_eq!(resources, want, "{out}");
+    assert!(out.starts_with("NAME: r\nLAST DEPLOYED: "), "{out}");
+
+    let mut reads: Vec<String> = env
+        .api
+        .requests()
+        .into_iter()
+        .filter(|r| !r.path.starts_with(SECRETS) && r.path.contains("/namespaces/"))
+        .map(|r| {
+            assert_eq!(r.method, "GET");
+            assert_eq!(r.accept.as_deref(), Some(TABLE), "{}", r.path);
+            assert_eq!(
+                r.query.get("includeObject").map(String::as_str),
+                Some("Object")
+            );
+            match r.query.get("labelSelector") {
+                Some(s) => format!("{}?labelSelector={s}", r.path),
+                None => r.path,
+            }
+        })
+        .collect();
+    reads.sort();
+    assert_eq!(
+        reads,
+        [
+            "/api/v1/namespaces/default/configmaps/r-config",
+            "/api/v1/namespaces/default/configmaps/r-extra",
+            "/api/v1/namespaces/default/pods?labelSelector=app=r",
+            "/api/v1/namespaces/default/serviceaccounts/r-sa",
+            "/api/v1/namespaces/default/services/r-svc",
+            "/apis/apps/v1/namespaces/default/deployments/r-web",
+        ]
+    );
+}
+
+/// In JSON (and YAML) `status` carries the objects themselves under `info.resources`, keyed
+/// by group, related Pods as the list the apiserver answered (items with their kind filled
+/// in); no tables are asked for.
+#[test]
+fn status_json_carries_the_live_objects() {
+    let env = Env::new();
+    env.ok(&["install", "r", &chart("lifecycle")]);
+    env.api.put_object(serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "r-web-a", "namespace": "default", "labels": {"app": "r"}},
+        "spec": {"containers": [{"name": "c", "image": "i"}]},
+    }));
+    env.api.clear_requests();
+    let out: Value = serde_json::from_str(&env.ok(&["status", "r", "-o", "json"])).unwrap();
+    let resources = out["info"]["resources"].as_object().unwrap();
+    let keys: Vec<&String> = resources.keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "v1/ConfigMap",
+            "v1/Deployment",
+            "v1/Pod(related)",
+            "v1/Service",
+            "v1/ServiceAccount"
+        ]
+    );
+    let cm = &resources["v1/ConfigMap"][0];
+    assert_eq!(cm["kind"], "ConfigMap");
+    assert_eq!(cm["data"]["message"], "hello");
+    let pods = &resources["v1/Pod(related)"][0];
+    assert_eq!(pods["kind"], "PodList");
+    assert_eq!(pods["items"][0]["kind"], "Pod");
+    assert_eq!(pods["items"][0]["apiVersion"], "v1");
+    assert_eq!(pods["items"][0]["metadata"]["name"], "r-web-a");
+    let reads: Vec<Recorded> = env
+        .api
+        .requests()
+        .into_iter()
+        .filter(|r| !r.path.starts_with(SECRETS) && r.path.contains("/namespaces/"))
+        .collect();
+    assert_eq!(reads.len(), 5, "4 objects and the Pods of the Deployment");
+    for r in reads {
+        assert_eq!(r.accept, None, "{}", r.path);
+        assert!(!r.query.contains_key("includeObject"), "{}", r.path);
+    }
+    // YAML is the same release.
+    let yaml = env.ok(&["status", "r", "-o", "yaml"]);
+    assert!(
+        yaml.contains("  resources:\n    v1/ConfigMap:\n    - apiVersion: v1\n"),
+        "{yaml}"
+    );
+}

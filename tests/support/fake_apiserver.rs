@@ -25,6 +25,8 @@
 //!   create / update / delete / deletecollection / patch on namespaced and
 //!   cluster-scoped resources, and the `status` subresource, with the real
 //!   apiserver's Status errors (NotFound, AlreadyExists, Conflict, Invalid...);
+//! - server-side tables (`Accept: …;as=Table;g=meta.k8s.io;v=v1`, `includeObject`) with a
+//!   few columns per kind (see `as_table`), and metadata-only answers;
 //! - server-side apply with per-manager field ownership, conflicts (409 with the
 //!   real message), `force`, removal of fields a manager stops sending,
 //!   `dryRun=All`; merge / strategic-merge (as merge) / JSON patches and
@@ -368,13 +370,16 @@ async fn handle(
     };
     let user_agent = header("user-agent");
     let accept = recorded.accept.clone();
+    let include_object = recorded.query.get("includeObject").cloned();
     let reply = lock(&state).handle(recorded, user_agent.as_deref());
     let (code, content_type, body) = match reply {
         Reply::Json(code, value) => {
-            let value = if (200..300).contains(&code) {
-                as_partial_metadata(accept.as_deref(), value)
-            } else {
+            let value = if !(200..300).contains(&code) {
                 value
+            } else if wants_as(accept.as_deref(), "Table") {
+                as_table(value, include_object.as_deref())
+            } else {
+                as_partial_metadata(accept.as_deref(), value)
             };
             (code, "application/json", value.to_string())
         }
@@ -389,19 +394,93 @@ async fn handle(
     Ok(response)
 }
 
+/// Whether `accept` offers `application/json;as=<kind>;g=meta.k8s.io;v=v1` (in any order of
+/// parameters).
+fn wants_as(accept: Option<&str>, kind: &str) -> bool {
+    accept.is_some_and(|a| {
+        a.split(',').any(|t| {
+            let params: Vec<&str> = t.split(';').map(str::trim).collect();
+            params.contains(&format!("as={kind}").as_str())
+                && params.contains(&"g=meta.k8s.io")
+                && params.contains(&"v=v1")
+        })
+    })
+}
+
+/// The apiserver's answer to `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`: the
+/// object (one row) or the list (a row an item) as a server-side table. The real apiserver
+/// has a printer per kind; this one prints Name and Created At (as the apiserver does for
+/// kinds without a printer) for every kind, with Data (integer) for ConfigMaps, and Status
+/// (the phase) and Node (priority 1, only in `-o wide`) for Pods. Each row carries the object
+/// as `includeObject` asks (`Object`, `None`, else its metadata).
+fn as_table(value: Value, include_object: Option<&str>) -> Value {
+    let column = |name: &str, kind: &str, format: &str, priority: i64| {
+        json!({"name": name, "type": kind, "format": format,
+               "description": format!("The {name} column."), "priority": priority})
+    };
+    let (items, kind) = match value.get("items").and_then(Value::as_array) {
+        Some(items) => (
+            items.clone(),
+            value["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_end_matches("List")
+                .to_string(),
+        ),
+        None => (
+            vec![value.clone()],
+            value["kind"].as_str().unwrap_or_default().to_string(),
+        ),
+    };
+    let mut columns = vec![column("Name", "string", "name", 0)];
+    match kind.as_str() {
+        "ConfigMap" => columns.push(column("Data", "integer", "", 0)),
+        "Pod" => {
+            columns.push(column("Status", "string", "", 0));
+            columns.push(column("Node", "string", "", 1));
+        }
+        _ => {}
+    }
+    columns.push(column("Created At", "date", "", 0));
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|item| {
+            let meta = &item["metadata"];
+            let mut cells = vec![meta["name"].clone()];
+            match kind.as_str() {
+                "ConfigMap" => {
+                    let count = |k: &str| item[k].as_object().map_or(0, Map::len);
+                    cells.push(json!(count("data") + count("binaryData")));
+                }
+                "Pod" => {
+                    cells.push(json!(item["status"]["phase"].as_str().unwrap_or("Pending")));
+                    cells.push(json!(item["spec"]["nodeName"].as_str().unwrap_or("<none>")));
+                }
+                _ => {}
+            }
+            cells.push(meta["creationTimestamp"].clone());
+            let object = match include_object {
+                Some("None") => Value::Null,
+                Some("Object") => item.clone(),
+                _ => json!({"kind": "PartialObjectMetadata",
+                            "apiVersion": "meta.k8s.io/v1", "metadata": meta}),
+            };
+            json!({"cells": cells, "object": object})
+        })
+        .collect();
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": {"resourceVersion": value["metadata"]["resourceVersion"]},
+        "columnDefinitions": columns,
+        "rows": rows,
+    })
+}
+
 /// The apiserver's answer to `Accept: application/json;as=PartialObjectMetadata[List];
 /// g=meta.k8s.io;v=v1`: the object (or each item of the list) cut down to its metadata.
 fn as_partial_metadata(accept: Option<&str>, value: Value) -> Value {
-    let wants = |kind: &str| {
-        accept.is_some_and(|a| {
-            a.split(',').any(|t| {
-                let params: Vec<&str> = t.split(';').map(str::trim).collect();
-                params.contains(&format!("as={kind}").as_str())
-                    && params.contains(&"g=meta.k8s.io")
-                    && params.contains(&"v=v1")
-            })
-        })
-    };
+    let wants = |kind: &str| wants_as(accept, kind);
     let partial = |v: &Value| {
         serde_json::json!({
             "apiVersion": "meta.k8s.io/v1",

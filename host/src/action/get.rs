@@ -19,7 +19,7 @@ pub async fn all(storage: &Storage, name: &str, revision: i64) -> Result<String,
             output: OutputFormat::Table,
             debug: true,
             show_metadata: true,
-            hide_notes: false,
+            ..PrintOptions::default()
         },
     ))
 }

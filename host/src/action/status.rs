@@ -1,10 +1,21 @@
 //! `whelm status NAME` and the status block `install`, `upgrade`, `rollback` and `get all`
 //! print ([`print_status`]), as helm 4.3.1's `statusPrinter` writes them.
+//!
+//! `status` also shows the release's objects as the cluster has them (Helm 4 always does;
+//! Helm 3 needed `--show-resources`): as the apiserver's tables in a RESOURCES section, or as
+//! the objects themselves under `info.resources` in JSON and YAML. See [`crate::kube::live`].
 
+use serde_json::Value;
+
+use super::config::Configuration;
 use super::timefmt::{ANSIC, ReleaseTime};
 use super::{OutputFormat, encode_yaml, release_content};
-use crate::storage::release::Hook;
-use crate::storage::{Release, Storage, codec};
+use crate::kube::live::{self, Groups};
+use crate::kube::resource;
+use crate::kube::table::TablePrinter;
+use crate::render::assemble::split_manifests;
+use crate::storage::release::{GoTime, Hook};
+use crate::storage::{Release, codec};
 
 /// `helm status`'s flags.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,6 +35,8 @@ pub struct PrintOptions {
     pub show_metadata: bool,
     /// Leave out NOTES (`install`/`upgrade --hide-notes`).
     pub hide_notes: bool,
+    /// The RESOURCES section: live objects (server-side tables) by group, in print order.
+    pub resources: Groups,
 }
 
 /// The status of a release: the text block (table), or the release object itself as JSON or
@@ -64,6 +77,7 @@ fn status_table(rel: &Release, opts: &PrintOptions) -> String {
         out.push_str(&format!("APP_VERSION: {}\n", meta.app_version));
     }
     out.push_str(&format!("DESCRIPTION: {}\n", info.description));
+    out.push_str(&resources_section(&opts.resources));
 
     let tests: Vec<&Hook> = rel
         .hooks
@@ -112,18 +126,87 @@ fn status_table(rel: &Release, opts: &PrintOptions) -> String {
     out
 }
 
-/// `helm status NAME`: the status of the newest (or `--revision`) revision. In JSON and YAML
-/// the release is printed without its chart, as Helm does.
-pub async fn run(storage: &Storage, name: &str, opts: &StatusOptions) -> Result<String, String> {
-    let mut rel = release_content(storage, name, opts.revision).await?;
+/// RESOURCES: each group under `==> version/Kind`, its objects through one kubectl printer
+/// (which leaves out a header the previous table already printed), a blank line after each.
+fn resources_section(groups: &Groups) -> String {
+    if groups.is_empty() {
+        return String::new();
+    }
+    let now = GoTime::now().unix().unwrap_or_default();
+    let mut printer = TablePrinter::new();
+    let mut out = String::from("RESOURCES:\n");
+    for (key, objects) in groups {
+        out.push_str(&format!("==> {key}\n"));
+        for obj in objects {
+            printer.print(obj, now, &mut out);
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}
+
+/// `helm status NAME`: the status of the newest (or `--revision`) revision, with its live
+/// objects when a cluster is configured. In JSON and YAML the release is printed without its
+/// chart, as Helm does.
+pub async fn run(cfg: &Configuration, name: &str, opts: &StatusOptions) -> Result<String, String> {
+    let mut rel = release_content(&cfg.storage, name, opts.revision).await?;
     rel.chart = None;
-    Ok(print_status(
-        &rel,
-        &PrintOptions {
-            output: opts.output,
-            ..PrintOptions::default()
-        },
-    ))
+    let table = opts.output == OutputFormat::Table;
+    let groups = live_objects(cfg, &rel.manifest, table).await?;
+    let mut print = PrintOptions {
+        output: opts.output,
+        ..PrintOptions::default()
+    };
+    if table {
+        print.resources = groups;
+    } else if !groups.is_empty() {
+        rel.info.get_or_insert_default().resources = groups
+            .into_iter()
+            .map(|(key, objects)| (key, Value::Array(objects)))
+            .collect();
+    }
+    Ok(print_status(&rel, &print))
+}
+
+/// The manifest's objects as the cluster has them ([`live::gather`]); none without a
+/// configured cluster (the memory driver alone). Kinds the cluster does not serve fail, all
+/// named, as Helm's build of the manifest does.
+async fn live_objects(cfg: &Configuration, manifest: &str, table: bool) -> Result<Groups, String> {
+    let Ok(cluster) = cfg.cluster() else {
+        return Ok(Groups::new());
+    };
+    let server = cfg.server().await?;
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for doc in split_manifests(manifest) {
+        match resource::build(&doc, &cfg.namespace, server) {
+            Ok(objects) => items.extend(objects),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(go_aggregate(errors));
+    }
+    live::gather(cluster, &items, table)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Go's `utilerrors.NewAggregate(errs).Error()`: one message alone, several (duplicates
+/// dropped) as `[a, b]`.
+fn go_aggregate(errors: Vec<String>) -> String {
+    let mut unique: Vec<String> = Vec::new();
+    for e in errors {
+        if !unique.contains(&e) {
+            unique.push(e);
+        }
+    }
+    if unique.len() == 1 {
+        unique.remove(0)
+    } else {
+        format!("[{}]", unique.join(", "))
+    }
 }
 
 #[cfg(test)]
@@ -135,13 +218,25 @@ mod tests {
         StatusOptions { revision, output }
     }
 
+    /// The fixture releases of `namespace` with no cluster configured (no RESOURCES).
+    async fn config(namespace: &str) -> Configuration {
+        let settings = crate::settings::Settings {
+            debug: false,
+            kube: Default::default(),
+            dirs: crate::settings::Dirs::from_env(),
+            policy: None,
+            no_cache: false,
+        };
+        Configuration::from_parts(&settings, namespace, None, storage(namespace).await)
+    }
+
     #[tokio::test]
     async fn prints_what_helm_printed() {
-        let default = storage("default").await;
+        let default = config("default").await;
         let (ops, data, old) = (
-            storage("ops").await,
-            storage("data").await,
-            storage("old").await,
+            config("ops").await,
+            config("data").await,
+            config("old").await,
         );
         let (table, json, yaml) = (OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml);
         for (id, s, name, o) in [
@@ -170,7 +265,7 @@ mod tests {
 
     #[tokio::test]
     async fn fails_as_helm_did() {
-        let s = storage("default").await;
+        let s = config("default").await;
         for (id, name, revision) in [
             ("status-not-found", "nope", 0),
             ("status-revision-missing", "web", 9),

@@ -579,9 +579,12 @@ fn release_verb(settings: &Settings, cmd: Command) -> Result<String, Failure> {
                 output: OutputFormat::parse_flag(&st.output)?,
             };
             let name = exactly_one(st.args, "status")?;
-            with_storage(settings, &ns, async |s| {
-                action::status::run(s, &name, &opts).await
-            })
+            runtime()?
+                .block_on(async {
+                    let cfg = action::config::Configuration::new(settings, false).await?;
+                    action::status::run(&cfg, &name, &opts).await
+                })
+                .map_err(Failure)
         }
         Command::Get(g) => match g {
             GetCommand::All { get, template } => {

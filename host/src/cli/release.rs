@@ -323,8 +323,8 @@ fn print(
         &action::status::PrintOptions {
             output: format,
             debug,
-            show_metadata: false,
             hide_notes,
+            ..Default::default()
         },
     ))
 }
@@ -448,8 +448,8 @@ pub fn execute(cmd: ReleaseCommand, settings: &Settings) -> Result<String, Failu
                     &action::status::PrintOptions {
                         output: OutputFormat::Table,
                         debug: false,
-                        show_metadata: false,
                         hide_notes: a.hide_notes,
+                        ..Default::default()
                     },
                 );
                 match failure {

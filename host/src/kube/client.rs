@@ -64,6 +64,13 @@ pub const META_ACCEPT: &str =
 pub const META_LIST_ACCEPT: &str =
     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
+/// `Accept` for the apiserver's server-side table of an object or list (`meta.k8s.io` Table,
+/// v1 then v1beta1), as `kubectl get` and `helm status` ask; a server that cannot print one
+/// answers with the object as JSON.
+pub const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,\
+                                application/json;as=Table;v=v1beta1;g=meta.k8s.io,\
+                                application/json";
+
 /// Client-side throttling as client-go's token bucket (`--qps`, `--burst-limit`); a `qps` of 0
 /// means no throttling (Helm 4's default).
 struct Throttle {

@@ -3,8 +3,10 @@
 
 pub mod client;
 pub mod discovery;
+pub mod live;
 pub mod lookup;
 pub mod objects;
 pub mod ready;
 pub mod resource;
+pub mod table;
 pub mod wait;

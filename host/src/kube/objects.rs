@@ -42,6 +42,26 @@ impl NamespacedObjects {
         format!("{}/{}", self.collection(kind), name)
     }
 
+    /// One request: `body` sent as JSON, the answer as `accept` asks, errors as the store
+    /// sees them.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        accept: Option<&str>,
+    ) -> Result<Value, KubeError> {
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| KubeError::Other(e.to_string()))?;
+        let content_type = body.is_some().then_some("application/json");
+        self.cluster
+            .call_accept(method, path, content_type, body, accept)
+            .await
+            .map_err(kube_error)
+    }
+
     async fn list_accept(
         &self,
         kind: Kind,
@@ -53,11 +73,7 @@ impl NamespacedObjects {
             path.push_str("?labelSelector=");
             path.push_str(&query_escape(&selector(labels)));
         }
-        let list = self
-            .cluster
-            .call_accept(Method::GET, &path, None, None, accept)
-            .await
-            .map_err(kube_error)?;
+        let list = self.send(Method::GET, &path, None, accept).await?;
         match list {
             Value::Object(mut m) => match m.remove("items") {
                 Some(Value::Array(items)) => Ok(items),
@@ -94,10 +110,8 @@ pub fn selector(labels: &Labels) -> String {
 #[async_trait]
 impl KubeObjects for NamespacedObjects {
     async fn get(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
-        self.cluster
-            .get(&self.object_path(kind, name))
+        self.send(Method::GET, &self.object_path(kind, name), None, None)
             .await
-            .map_err(kube_error)
     }
 
     async fn list(&self, kind: Kind, labels: &Labels) -> Result<Vec<Value>, KubeError> {
@@ -105,56 +119,39 @@ impl KubeObjects for NamespacedObjects {
     }
 
     async fn get_meta(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
-        self.cluster
-            .get_meta(&self.object_path(kind, name))
-            .await
-            .map_err(kube_error)
+        let path = self.object_path(kind, name);
+        self.send(Method::GET, &path, None, Some(META_ACCEPT)).await
     }
 
     async fn list_meta(&self, kind: Kind, labels: &Labels) -> Result<Vec<Value>, KubeError> {
         self.list_accept(kind, labels, Some(META_LIST_ACCEPT)).await
     }
 
+    fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
     async fn create(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
-        let body = serde_json::to_vec(&object).map_err(|e| KubeError::Other(e.to_string()))?;
-        self.cluster
-            .call_accept(
-                Method::POST,
-                &self.collection(kind),
-                Some("application/json"),
-                Some(body),
-                Some(META_ACCEPT),
-            )
+        let path = self.collection(kind);
+        self.send(Method::POST, &path, Some(&object), Some(META_ACCEPT))
             .await
             .map(drop)
-            .map_err(kube_error)
     }
 
     async fn update(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
         let name = object
             .pointer("/metadata/name")
             .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let body = serde_json::to_vec(&object).map_err(|e| KubeError::Other(e.to_string()))?;
-        self.cluster
-            .call_accept(
-                Method::PUT,
-                &self.object_path(kind, &name),
-                Some("application/json"),
-                Some(body),
-                Some(META_ACCEPT),
-            )
+            .unwrap_or_default();
+        let path = self.object_path(kind, name);
+        self.send(Method::PUT, &path, Some(&object), Some(META_ACCEPT))
             .await
             .map(drop)
-            .map_err(kube_error)
     }
 
     async fn delete(&self, kind: Kind, name: &str) -> Result<(), KubeError> {
-        self.cluster
-            .call(Method::DELETE, &self.object_path(kind, name), None, None)
+        self.send(Method::DELETE, &self.object_path(kind, name), None, None)
             .await
             .map(drop)
-            .map_err(kube_error)
     }
 }

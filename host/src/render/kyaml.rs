@@ -725,156 +725,8 @@ fn attach_comments(text: &str, scalars: &[Span], root: &mut Node, doc: &mut Doc)
 
 // ---------------------------------------------------------------- encoding
 
-use whelm_template::yaml::emit::{is_break, is_printable, write_escape};
-
-struct Analysis {
-    multiline: bool,
-    flow_plain: bool,
-    block_plain: bool,
-    single: bool,
-    block: bool,
-}
-
-/// libyaml's `yaml_emitter_analyze_scalar` (as in yaml.v3).
-fn analyze(value: &str) -> Analysis {
-    if value.is_empty() {
-        return Analysis {
-            multiline: false,
-            flow_plain: false,
-            block_plain: true,
-            single: true,
-            block: false,
-        };
-    }
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
-    let mut flow_ind = false;
-    let mut block_ind = false;
-    if value.starts_with("---") || value.starts_with("...") {
-        flow_ind = true;
-        block_ind = true;
-    }
-    let (mut line_breaks, mut special, mut tabs) = (false, false, false);
-    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
-        (false, false, false, false);
-    let (mut break_space, mut space_break) = (false, false);
-    let (mut prev_space, mut prev_break) = (false, false);
-    let mut preceded_ws = true;
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_ws =
-            i + 1 >= n || matches!(chars[i + 1], ' ' | '\t') || is_break(chars[i + 1]);
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                '?' | ':' => {
-                    flow_ind = true;
-                    if followed_ws {
-                        block_ind = true;
-                    }
-                }
-                '-' if followed_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_ind = true,
-                ':' => {
-                    flow_ind = true;
-                    if followed_ws {
-                        block_ind = true;
-                    }
-                }
-                '#' if preceded_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        }
-        if c == '\t' {
-            tabs = true;
-        } else if !is_printable(c) {
-            special = true;
-        }
-        if is_break(c) {
-            line_breaks = true;
-        }
-        if c == ' ' {
-            if i == 0 {
-                leading_space = true;
-            }
-            if i + 1 == n {
-                trailing_space = true;
-            }
-            if prev_break {
-                break_space = true;
-            }
-            prev_space = true;
-            prev_break = false;
-        } else if is_break(c) {
-            if i == 0 {
-                leading_break = true;
-            }
-            if i + 1 == n {
-                trailing_break = true;
-            }
-            if prev_space {
-                space_break = true;
-            }
-            prev_space = false;
-            prev_break = true;
-        } else {
-            prev_space = false;
-            prev_break = false;
-        }
-        preceded_ws = matches!(c, ' ' | '\t') || is_break(c);
-    }
-    let mut a = Analysis {
-        multiline: line_breaks,
-        flow_plain: true,
-        block_plain: true,
-        single: true,
-        block: true,
-    };
-    if leading_space || leading_break || trailing_space || trailing_break {
-        a.flow_plain = false;
-        a.block_plain = false;
-    }
-    if trailing_space {
-        a.block = false;
-    }
-    if break_space {
-        a.flow_plain = false;
-        a.block_plain = false;
-        a.single = false;
-    }
-    if space_break || tabs || special {
-        a.flow_plain = false;
-        a.block_plain = false;
-        a.single = false;
-    }
-    if space_break || special {
-        a.block = false;
-    }
-    if line_breaks {
-        a.flow_plain = false;
-        a.block_plain = false;
-    }
-    if flow_ind {
-        a.flow_plain = false;
-    }
-    if block_ind {
-        a.block_plain = false;
-    }
-    a
-}
+// kyaml encodes with yaml.v3: its scalar analysis is `analyze(_, Flavor::V3)`.
+use whelm_template::yaml::emit::{Flavor, analyze, is_break, is_printable, write_escape};
 
 struct Enc<'a> {
     out: &'a mut String,
@@ -997,7 +849,9 @@ impl Enc<'_> {
                 pad(self.out, indent);
             }
             let simple = match k.kind {
-                Kind::Scalar => k.value.chars().count() <= 128 && !analyze(&k.value).multiline,
+                Kind::Scalar => {
+                    k.value.chars().count() <= 128 && !analyze(&k.value, Flavor::V3).multiline
+                }
                 Kind::Alias => true,
                 _ => k.children.is_empty(),
             };
@@ -1132,7 +986,7 @@ impl Enc<'_> {
 /// A scalar in the style yaml.v3 settles on (`yaml_emitter_select_scalar_style`).
 fn scalar(n: &Node, indent: usize, flow: usize, simple_key: bool) -> String {
     let value = n.value.as_str();
-    let a = analyze(value);
+    let a = analyze(value, Flavor::V3);
     let mut style = n.style;
     if style == Style::Plain && value.contains('\n') {
         style = Style::Literal;
@@ -1150,10 +1004,12 @@ fn scalar(n: &Node, indent: usize, flow: usize, simple_key: bool) -> String {
             style = Style::Single;
         }
     }
-    if style == Style::Single && !a.single {
+    if style == Style::Single && !a.single_allowed {
         style = Style::Double;
     }
-    if matches!(style, Style::Literal | Style::Folded) && (!a.block || flow > 0 || simple_key) {
+    if matches!(style, Style::Literal | Style::Folded)
+        && (!a.block_allowed || flow > 0 || simple_key)
+    {
         style = Style::Double;
     }
     match style {

@@ -44,6 +44,18 @@ pub enum CodecError {
     Encode { object: String, source: io::Error },
 }
 
+impl CodecError {
+    /// What is wrong with the data, without the object's name or advice.
+    pub fn cause(&self) -> String {
+        match self {
+            CodecError::Base64 { source, .. } => format!("not valid base64: {source}"),
+            CodecError::Gzip { source, .. } => format!("a corrupt gzip stream: {source}"),
+            CodecError::Json { source, .. } => format!("not a Helm release: {source}"),
+            CodecError::Encode { source, .. } => source.to_string(),
+        }
+    }
+}
+
 /// Go-compatible JSON of a release.
 pub fn to_json(rel: &Release) -> Vec<u8> {
     to_go_json(rel)
@@ -60,8 +72,9 @@ pub fn to_go_json<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
 }
 
 /// A release being encoded on another thread before it is written (see [`encode_ahead`]).
+/// The thread and the guess share the one copy.
 struct Ahead {
-    release: Release,
+    release: std::sync::Arc<Release>,
     job: std::thread::JoinHandle<Result<String, CodecError>>,
 }
 
@@ -74,8 +87,9 @@ static AHEAD: std::sync::Mutex<Vec<Ahead>> = std::sync::Mutex::new(Vec::new());
 /// while the apiserver is busy applying). [`encode`] of a release with the same payload (labels
 /// are not encoded) takes the result; a wrong guess costs a thread's work and nothing else.
 pub fn encode_ahead(rel: Release) {
-    let copy = rel.clone();
-    let job = std::thread::spawn(move || encode_now(&copy));
+    let rel = std::sync::Arc::new(rel);
+    let shared = rel.clone();
+    let job = std::thread::spawn(move || encode_now(&shared));
     if let Ok(mut ahead) = AHEAD.lock() {
         if ahead.len() >= AHEAD_MAX {
             ahead.remove(0);
@@ -257,7 +271,7 @@ pub(crate) mod tests {
         other.manifest.push_str("# changed\n");
         // A different release is encoded on the spot; the guess stays for an equal one.
         assert_eq!(decode(&encode(&other).unwrap(), "k").unwrap(), other);
-        let taken = |r: &Release| AHEAD.lock().unwrap().iter().any(|a| a.release == *r);
+        let taken = |r: &Release| AHEAD.lock().unwrap().iter().any(|a| *a.release == *r);
         // Labels are not part of the payload: a guess without the lock's labels still serves.
         let mut labelled = rel.clone();
         labelled

@@ -99,6 +99,10 @@ pub trait KubeObjects: Send + Sync {
     async fn list_meta(&self, kind: Kind, selector: &Labels) -> Result<Vec<Value>, KubeError> {
         self.list(kind, selector).await
     }
+    /// The namespace the objects are in (empty: all namespaces, or not known).
+    fn namespace(&self) -> &str {
+        ""
+    }
 }
 
 /// Helm's `Secret`/`ConfigMap` drivers, with whelm's chunking for big releases.
@@ -450,6 +454,13 @@ impl Driver for KubeDriver {
         Ok(rel)
     }
 
+    fn describe(&self, key: &str) -> String {
+        match self.api.namespace() {
+            "" => format!("{} {key:?}", self.driver_name()),
+            ns => format!("{} {key:?} in namespace {ns:?}", self.driver_name()),
+        }
+    }
+
     async fn collect_garbage(&self, name: &str) -> Result<Vec<String>, StorageError> {
         let sel = Labels::from([(CHUNK_OF.to_string(), name.to_string())]);
         let chunks = self
@@ -639,11 +650,26 @@ pub mod fake {
     pub struct FakeKube {
         objects: Mutex<BTreeMap<(Kind, String), Value>>,
         writes_left: Mutex<Option<usize>>,
+        namespace: String,
     }
 
     impl FakeKube {
         pub fn new() -> FakeKube {
             FakeKube::default()
+        }
+
+        /// A fake whose objects say they are in `namespace`.
+        pub fn in_namespace(namespace: &str) -> FakeKube {
+            FakeKube {
+                namespace: namespace.to_string(),
+                ..FakeKube::default()
+            }
+        }
+
+        /// Stores `object` as it is (e.g. a corrupt one), bypassing the API's checks.
+        pub fn put_raw(&self, kind: Kind, object: Value) {
+            let name = FakeKube::name_of(&object);
+            self.objects.lock().unwrap().insert((kind, name), object);
         }
 
         /// After `n` more successful writes, every write fails (a simulated kill -9).
@@ -708,6 +734,10 @@ pub mod fake {
     impl KubeObjects for FakeKube {
         async fn get(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
             self.raw(kind, name).ok_or(KubeError::NotFound)
+        }
+
+        fn namespace(&self) -> &str {
+            &self.namespace
         }
 
         async fn list(&self, kind: Kind, selector: &Labels) -> Result<Vec<Value>, KubeError> {

@@ -39,7 +39,9 @@
 //! N is still deployed; after 3, two revisions are deployed (Helm and whelm both take the
 //! newest). [`recover`], which every mutating command runs first, fails expired pending
 //! revisions and supersedes all but the newest deployed one, and has the driver collect
-//! garbage (orphaned chunks).
+//! garbage (orphaned chunks). Heads come from labels (or the SQL driver's columns), so a
+//! revision whose record no longer decodes is still seen; if recovery must rewrite one, it
+//! stops with [`StorageError::Unrecoverable`], naming the stored object and what to do.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -159,7 +161,8 @@ pub struct Recovery {
 pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageError> {
     let mut out = Recovery::default();
     // Labels say which revisions need repair; only those are decoded (to be rewritten).
-    let heads = match storage.heads(name).await {
+    // Each head repaired is updated in place, so `heads` ends as recovery left the history.
+    let mut heads = match storage.heads(name).await {
         Ok(h) => h,
         Err(StorageError::NotFound) => return Ok(out),
         Err(e) => return Err(e),
@@ -167,8 +170,10 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
     let now = (storage.clock)();
     let newest = heads.last().map(|r| r.version).unwrap_or(0);
     out.newest = newest;
-    let mut repaired: Vec<(i64, Status)> = Vec::new();
-    for head in heads.iter().filter(|r| r.status.is_pending()) {
+    for head in &mut heads {
+        if !head.status.is_pending() {
+            continue;
+        }
         let mut rel = None;
         let why = if head.version != newest {
             format!("a later revision ({newest}) exists")
@@ -190,7 +195,7 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
                     now - l.expires
                 ),
                 None => {
-                    let full = storage.get(name, head.version).await?;
+                    let full = read_for_repair(storage, name, head, FAILED).await?;
                     let started = full
                         .info
                         .as_ref()
@@ -216,7 +221,7 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
         };
         let mut failed = match rel {
             Some(r) => r,
-            None => storage.get(name, head.version).await?,
+            None => read_for_repair(storage, name, head, FAILED).await?,
         };
         clear_lease(&mut failed);
         let description = format!(
@@ -229,24 +234,22 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
         );
         failed.set_status(Status::Failed, description.clone());
         storage.update(&failed).await?;
-        repaired.push((head.version, Status::Failed));
         out.actions
             .push(format!("revision {}: {description}", head.version));
+        head.status = Status::Failed;
     }
-    let deployed: Vec<i64> = heads
-        .iter()
-        .filter(|r| r.status == Status::Deployed)
-        .map(|r| r.version)
-        .collect();
-    if let Some((top, older)) = deployed.split_last() {
-        for &version in older {
-            let mut sup = storage.get(name, version).await?;
+    // Every deployed revision but the newest (heads are in version order).
+    let deployed = |h: &Head| h.status == Status::Deployed;
+    if let Some(top) = heads.iter().rfind(|h| deployed(h)).map(|h| h.version) {
+        for head in heads.iter_mut().filter(|h| deployed(h) && h.version != top) {
+            let version = head.version;
+            let mut sup = read_for_repair(storage, name, head, "marked superseded").await?;
             sup.set_status(Status::Superseded, format!("Superseded by revision {top}"));
             storage.update(&sup).await?;
-            repaired.push((version, Status::Superseded));
             out.actions.push(format!(
                 "revision {version}: marked superseded (an interrupted operation had deployed revision {top})"
             ));
+            head.status = Status::Superseded;
         }
     }
     for object in storage.driver().collect_garbage(name).await? {
@@ -254,12 +257,37 @@ pub async fn recover(storage: &Storage, name: &str) -> Result<Recovery, StorageE
             .push(format!("removed orphaned object {object}"));
     }
     out.heads = heads;
-    for (version, status) in repaired {
-        if let Some(h) = out.heads.iter_mut().find(|h| h.version == version) {
-            h.status = status;
-        }
-    }
     Ok(out)
+}
+
+const FAILED: &str = "marked failed";
+
+/// Reads a revision [`recover`] must rewrite (to `repair` it). One whose record does not
+/// decode stops recovery with where it is stored and what the user can do: skipping it would
+/// leave the release locked by it (or with two deployed revisions) for good.
+async fn read_for_repair(
+    storage: &Storage,
+    name: &str,
+    head: &Head,
+    repair: &'static str,
+) -> Result<Release, StorageError> {
+    storage.get(name, head.version).await.map_err(|e| {
+        let detail = match &e {
+            StorageError::Codec(c) => c.cause(),
+            StorageError::Chunks { detail, .. } => {
+                format!("its chunks are missing or inconsistent: {detail}")
+            }
+            _ => return e,
+        };
+        StorageError::Unrecoverable {
+            name: name.to_string(),
+            revision: head.version,
+            status: head.status.clone(),
+            repair,
+            object: storage.describe(name, head.version),
+            detail,
+        }
+    })
 }
 
 /// Step 1: recovers, then creates the next revision of `rel.name` as `pending-*` under a
@@ -515,7 +543,8 @@ pub(crate) mod tests {
     use async_trait::async_trait;
 
     use super::*;
-    use crate::storage::kube::{KubeDriver, fake::FakeKube};
+    use crate::storage::kube::{Kind, KubeDriver, fake::FakeKube};
+    use crate::storage::make_key;
     use crate::storage::memory::Memory;
     use crate::storage::release::{Chart, Info, Metadata};
     use crate::storage::{Clock, Driver, Filter, Labels};
@@ -553,6 +582,12 @@ pub(crate) mod tests {
         async fn query(&self, labels: &Labels) -> Result<Vec<Release>, StorageError> {
             self.inner.query(labels).await
         }
+        async fn head(&self, key: &str) -> Result<Head, StorageError> {
+            self.inner.head(key).await
+        }
+        async fn heads(&self, labels: &Labels) -> Result<Vec<Head>, StorageError> {
+            self.inner.heads(labels).await
+        }
         async fn create(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
             self.write()?;
             self.inner.create(key, rel).await
@@ -567,6 +602,9 @@ pub(crate) mod tests {
         }
         async fn collect_garbage(&self, name: &str) -> Result<Vec<String>, StorageError> {
             self.inner.collect_garbage(name).await
+        }
+        fn describe(&self, key: &str) -> String {
+            self.inner.describe(key)
         }
     }
 
@@ -1015,5 +1053,135 @@ pub(crate) mod tests {
             .await
             .unwrap();
         assert_eq!(held.release.version, 2);
+    }
+
+    /// Replaces revision `version`'s payload in the fake cluster with `data`, keeping its
+    /// labels (its head still says what it is).
+    fn corrupt(kube: &FakeKube, version: i64, data: &str) {
+        let key = make_key("web", version);
+        let mut obj = kube.raw(Kind::Secret, &key).unwrap();
+        obj["data"]["release"] = serde_json::json!(data);
+        kube.put_raw(Kind::Secret, obj);
+    }
+
+    /// Secrets in namespace `prod` holding release `web` revision 1, deployed.
+    async fn deployed_in_secrets() -> (Arc<FakeKube>, World, Storage) {
+        let kube = Arc::new(FakeKube::in_namespace("prod"));
+        let world = World::new(Arc::new(KubeDriver::secrets(kube.clone())));
+        let s = world.storage(usize::MAX);
+        upgrade(&s, "first", "# v1\n").await.unwrap();
+        (kube, world, s)
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_revision_to_repair_stops_recovery_with_what_to_do() {
+        let (kube, world, s) = deployed_in_secrets().await;
+        // An upgrade killed after writing its pending revision, which then got damaged.
+        begin(&s, content("# v2\n"), Operation::Upgrade, "crasher", 60)
+            .await
+            .unwrap();
+        corrupt(&kube, 2, "!not base64!");
+        world.advance(61);
+        let e = recover(&s, "web").await.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot recover release \"web\": revision 2 is pending-upgrade and must be marked \
+             failed, but its stored record, Secret \"sh.helm.release.v1.web.v2\" in namespace \
+             \"prod\", does not decode (not valid base64: Invalid symbol 33, offset 0.); delete \
+             that object (the revision is then gone from the history) or restore it from a \
+             backup, and run the command again (`whelm rollback web` returns to an earlier \
+             revision)"
+        );
+        // Nothing was written, and the next operation stops the same way.
+        assert!(matches!(
+            upgrade(&s, "next", "# v3\n").await,
+            Err(StorageError::Unrecoverable { revision: 2, .. })
+        ));
+        assert_eq!(s.heads("web").await.unwrap().len(), 2);
+        // Deleting the object, as the message says, lets the next operation go ahead.
+        use crate::storage::kube::KubeObjects;
+        kube.delete(Kind::Secret, &make_key("web", 2))
+            .await
+            .unwrap();
+        let v = upgrade(&s, "next", "# v3\n").await.unwrap();
+        assert_eq!((v.version, v.status()), (2, Status::Deployed));
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_older_deployed_revision_stops_recovery_too() {
+        let (kube, world, s) = deployed_in_secrets().await;
+        // Killed between deploying revision 2 and superseding revision 1 (damaged since).
+        let held = begin(&s, content("# v2\n"), Operation::Upgrade, "b", 60)
+            .await
+            .unwrap();
+        commit_over(&world.storage(1), held, "Upgrade complete", |_| {}, None)
+            .await
+            .unwrap_err();
+        assert_eq!(s.deployed_all("web").await.unwrap().len(), 2);
+        use base64::Engine as _;
+        corrupt(
+            &kube,
+            1,
+            &base64::engine::general_purpose::STANDARD.encode("H4sI-garbage"),
+        );
+        let e = recover(&s, "web").await.unwrap_err();
+        let StorageError::Unrecoverable {
+            revision,
+            status,
+            repair,
+            object,
+            detail,
+            ..
+        } = &e
+        else {
+            panic!("{e}");
+        };
+        assert_eq!(
+            (*revision, status, *repair),
+            (1, &Status::Deployed, "marked superseded")
+        );
+        assert_eq!(
+            object,
+            "Secret \"sh.helm.release.v1.web.v1\" in namespace \"prod\""
+        );
+        assert!(detail.starts_with("not valid base64"), "{detail}");
+    }
+
+    #[tokio::test]
+    async fn recovery_reports_the_heads_as_it_left_them() {
+        let world = World::new(Arc::new(Memory::new("prod")));
+        let s = world.storage(usize::MAX);
+        // Killed before superseding 1, then an upgrade killed with its lease now expired.
+        let expired = Lease {
+            owner: "gone".into(),
+            expires: (s.clock)() - 1,
+        };
+        for (version, status) in [
+            (1, Status::Deployed),
+            (2, Status::Deployed),
+            (3, Status::PendingUpgrade),
+        ] {
+            let mut r = content("m");
+            r.version = version;
+            r.set_status(status.clone(), "");
+            if status.is_pending() {
+                set_lease(&mut r, &expired);
+            }
+            s.create(&r).await.unwrap();
+        }
+        let rec = recover(&s, "web").await.unwrap();
+        let want = [
+            (1, "superseded".to_string()),
+            (2, "deployed".to_string()),
+            (3, "failed".to_string()),
+        ];
+        let heads: Vec<(i64, String)> = rec
+            .heads
+            .iter()
+            .map(|h| (h.version, h.status.to_string()))
+            .collect();
+        assert_eq!(heads, want);
+        assert_eq!(statuses(&s.history("web").await.unwrap()), want);
+        assert_eq!(rec.actions.len(), 2, "{:?}", rec.actions);
     }
 }

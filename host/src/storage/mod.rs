@@ -123,6 +123,23 @@ pub enum StorageError {
         "release object {object:?} is stored in chunks that are missing or inconsistent ({detail}); restore them from a backup, or delete this revision"
     )]
     Chunks { object: String, detail: String },
+    #[error(
+        "cannot recover release {name:?}: revision {revision} is {status} and must be {repair}, \
+         but its stored record, {object}, does not decode ({detail}); delete that object (the \
+         revision is then gone from the history) or restore it from a backup, and run the \
+         command again (`whelm rollback {name}` returns to an earlier revision)"
+    )]
+    Unrecoverable {
+        name: String,
+        revision: i64,
+        status: Status,
+        /// What recovery had to do: `marked failed`, `marked superseded`.
+        repair: &'static str,
+        /// Where it is stored ([`Driver::describe`]).
+        object: String,
+        /// Why it does not decode.
+        detail: String,
+    },
 }
 
 /// A stored revision as its labels describe it, read without decoding the release: enough
@@ -176,6 +193,11 @@ pub trait Driver: Send + Sync {
     /// Removes storage debris of release `name` (e.g. orphaned chunks); returns what it removed.
     async fn collect_garbage(&self, _name: &str) -> Result<Vec<String>, StorageError> {
         Ok(Vec::new())
+    }
+    /// Where the revision under `key` is stored, for messages that ask the user to act on it
+    /// (`Secret "sh.helm.release.v1.web.v3" in namespace "prod"`).
+    fn describe(&self, key: &str) -> String {
+        format!("the {} driver's record {key:?}", self.name())
     }
 }
 
@@ -319,6 +341,11 @@ impl Storage {
 
     pub async fn get(&self, name: &str, revision: i64) -> Result<Release, StorageError> {
         self.driver.get(&make_key(name, revision)).await
+    }
+
+    /// Where revision `revision` of `name` is stored (see [`Driver::describe`]).
+    pub fn describe(&self, name: &str, revision: i64) -> String {
+        self.driver.describe(&make_key(name, revision))
     }
 
     /// Stores a new revision, first pruning history to `max_history - 1` as Helm does.

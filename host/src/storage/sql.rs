@@ -20,8 +20,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use tokio_postgres::{Client, NoTls, types::ToSql};
 
-use super::{Driver, Filter, Labels, StorageError, codec, custom_labels, system_labels};
-use crate::storage::release::Release;
+use super::{Driver, Filter, Head, Labels, StorageError, codec, custom_labels, system_labels};
+use crate::storage::release::{Release, Status};
 
 const DEFAULT_NAMESPACE: &str = "default";
 
@@ -166,6 +166,59 @@ impl Sql {
         self.namespace.lock().unwrap().clone()
     }
 
+    /// `SELECT <columns>` of the rows (of the driver's namespace) whose columns equal
+    /// `labels`, as Helm's SQL driver queries: only [`QUERY_COLUMNS`] may be asked for; a
+    /// number column asked for with text matches nothing.
+    async fn select_matching(
+        &self,
+        client: &Client,
+        columns: &str,
+        labels: &Labels,
+    ) -> Result<Vec<tokio_postgres::Row>, StorageError> {
+        let ns = self.ns();
+        let mut sql = format!("SELECT {columns} FROM releases_v1");
+        let mut ints: Vec<i32> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut order: Vec<(bool, usize)> = Vec::new();
+        for (i, (k, v)) in labels.iter().enumerate() {
+            if !QUERY_COLUMNS.contains(&k.as_str()) {
+                return Err(StorageError::UnknownLabel(k.clone()));
+            }
+            sql.push_str(if i == 0 { " WHERE " } else { " AND " });
+            sql.push_str(&format!("{k} = ${}", i + 1));
+            if matches!(k.as_str(), "version" | "createdAt" | "modifiedAt") {
+                let Ok(n) = v.parse::<i32>() else {
+                    return Ok(Vec::new());
+                };
+                order.push((true, ints.len()));
+                ints.push(n);
+            } else {
+                order.push((false, texts.len()));
+                texts.push(v.clone());
+            }
+        }
+        if !ns.is_empty() {
+            sql.push_str(if labels.is_empty() {
+                " WHERE "
+            } else {
+                " AND "
+            });
+            sql.push_str(&format!("namespace = ${}", labels.len() + 1));
+            order.push((false, texts.len()));
+            texts.push(ns);
+        }
+        let params: Vec<&(dyn ToSql + Sync)> = order
+            .iter()
+            .map(|&(int, i)| -> &(dyn ToSql + Sync) {
+                if int { &ints[i] } else { &texts[i] }
+            })
+            .collect();
+        client
+            .query(&sql, &params)
+            .await
+            .map_err(|e| err("query", e))
+    }
+
     async fn custom_labels_of(
         &self,
         client: &Client,
@@ -224,6 +277,13 @@ impl Driver for Sql {
         "SQL"
     }
 
+    fn describe(&self, key: &str) -> String {
+        format!(
+            "the row with key {key:?} in namespace {:?} of the SQL table releases_v1",
+            self.ns()
+        )
+    }
+
     async fn get(&self, key: &str) -> Result<Release, StorageError> {
         let ns = self.ns();
         let client = self.client.lock().await;
@@ -263,50 +323,36 @@ impl Driver for Sql {
     }
 
     async fn query(&self, labels: &Labels) -> Result<Vec<Release>, StorageError> {
-        let ns = self.ns();
-        let mut sql = String::from("SELECT key, namespace, body FROM releases_v1");
-        let mut ints: Vec<i32> = Vec::new();
-        let mut texts: Vec<String> = Vec::new();
-        let mut order: Vec<(bool, usize)> = Vec::new();
-        for (i, (k, v)) in labels.iter().enumerate() {
-            if !QUERY_COLUMNS.contains(&k.as_str()) {
-                return Err(StorageError::UnknownLabel(k.clone()));
-            }
-            sql.push_str(if i == 0 { " WHERE " } else { " AND " });
-            sql.push_str(&format!("{k} = ${}", i + 1));
-            if matches!(k.as_str(), "version" | "createdAt" | "modifiedAt") {
-                let Ok(n) = v.parse::<i32>() else {
-                    return Err(StorageError::NotFound);
-                };
-                order.push((true, ints.len()));
-                ints.push(n);
-            } else {
-                order.push((false, texts.len()));
-                texts.push(v.clone());
-            }
-        }
-        if !ns.is_empty() {
-            sql.push_str(if labels.is_empty() {
-                " WHERE "
-            } else {
-                " AND "
-            });
-            sql.push_str(&format!("namespace = ${}", labels.len() + 1));
-            order.push((false, texts.len()));
-            texts.push(ns);
-        }
-        let params: Vec<&(dyn ToSql + Sync)> = order
-            .iter()
-            .map(|&(int, i)| -> &(dyn ToSql + Sync) {
-                if int { &ints[i] } else { &texts[i] }
-            })
-            .collect();
         let client = self.client.lock().await;
-        let rows = client
-            .query(&sql, &params)
-            .await
-            .map_err(|e| err("query", e))?;
+        let rows = self
+            .select_matching(&client, "key, namespace, body", labels)
+            .await?;
         let out = self.decode_rows(&client, rows, false, None).await?;
+        if out.is_empty() {
+            return Err(StorageError::NotFound);
+        }
+        Ok(out)
+    }
+
+    /// From the `version` and `status` columns and the custom labels: a row whose body does
+    /// not decode still has a head, so recovery sees it (and says what to do about it).
+    async fn heads(&self, labels: &Labels) -> Result<Vec<Head>, StorageError> {
+        let client = self.client.lock().await;
+        let rows = self
+            .select_matching(&client, "key, namespace, version, status", labels)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let key: String = row.get(0);
+            let ns: String = row.get(1);
+            let version: i32 = row.get(2);
+            let status: String = row.get(3);
+            out.push(Head {
+                version: i64::from(version),
+                status: Status::parse(&status),
+                labels: self.custom_labels_of(&client, &key, &ns).await?,
+            });
+        }
         if out.is_empty() {
             return Err(StorageError::NotFound);
         }
@@ -876,5 +922,39 @@ mod tests {
             .unwrap()
             .get(0);
         assert_eq!(n, 0);
+
+        // A pending revision whose body does not decode (an upgrade killed, the row damaged
+        // since) still has a head from its columns: recovery stops on it and says where it is,
+        // rather than not seeing it and then failing to create "the next" revision over it.
+        let mut s = s;
+        let now = Arc::new(std::sync::atomic::AtomicI64::new(1_750_000_000));
+        let clock = now.clone();
+        s.clock = Arc::new(move || clock.load(std::sync::atomic::Ordering::SeqCst));
+        lock::begin(
+            &s,
+            rel("web", 0, Status::Unset),
+            Operation::Upgrade,
+            "crasher",
+            60,
+        )
+        .await
+        .unwrap();
+        c.execute(
+            "UPDATE releases_v1 SET body = 'not a release' WHERE key = $1",
+            &[&make_key("web", 2)],
+        )
+        .await
+        .unwrap();
+        now.fetch_add(61, std::sync::atomic::Ordering::SeqCst);
+        let e = lock::recover(&s, "web").await.unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "cannot recover release \"web\": revision 2 is pending-upgrade and must be \
+                 marked failed, but its stored record, the row with key \
+                 \"sh.helm.release.v1.web.v2\" in namespace \"prod\" of the SQL table \
+                 releases_v1, does not decode (not valid base64: "
+            ),
+            "{e}"
+        );
     }
 }

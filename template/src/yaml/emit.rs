@@ -30,11 +30,19 @@ struct Ctx {
     simple_key: bool,
 }
 
-struct Analysis {
-    multiline: bool,
-    block_plain: bool,
-    single_allowed: bool,
-    block_allowed: bool,
+/// The styles libyaml's emitter may write a scalar in (`yaml_emitter_analyze_scalar`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Analysis {
+    /// It holds a line break.
+    pub multiline: bool,
+    /// Plain style is allowed inside a flow collection.
+    pub flow_plain: bool,
+    /// Plain style is allowed in block context.
+    pub block_plain: bool,
+    /// Single-quoted style is allowed.
+    pub single_allowed: bool,
+    /// Literal and folded (block scalar) styles are allowed.
+    pub block_allowed: bool,
 }
 
 /// Which encoder's rules to follow.
@@ -131,37 +139,62 @@ pub fn is_printable(c: char) -> bool {
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
 }
 
-fn analyze(value: &str, flavor: Flavor) -> Analysis {
+/// libyaml's `yaml_emitter_analyze_scalar`, as yaml.v2 and yaml.v3 port it: they differ only
+/// in tabs, which yaml.v3 tells apart from other special characters (a tab still allows a
+/// block scalar there).
+pub fn analyze(value: &str, flavor: Flavor) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
+            flow_plain: false,
             block_plain: true,
             single_allowed: true,
             block_allowed: false,
         };
     }
+    // libyaml's IS_BLANKZ: a blank, a break, NUL, or the end of the value.
+    let blankz =
+        |c: Option<&char>| c.is_none_or(|&c| matches!(c, ' ' | '\t' | '\0') || is_break(c));
     let chars: Vec<char> = value.chars().collect();
-    let mut block_indicators = value.starts_with("---") || value.starts_with("...");
+    let n = chars.len();
+    let document_marker = value.starts_with("---") || value.starts_with("...");
+    let (mut flow_indicators, mut block_indicators) = (document_marker, document_marker);
     let (mut line_breaks, mut special, mut tabs) = (false, false, false);
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
         (false, false, false, false);
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_ws = true;
-    let n = chars.len();
     for (i, &c) in chars.iter().enumerate() {
-        let followed_by_ws = i + 1 >= n || matches!(chars[i + 1], ' ' | '\t');
+        let followed_by_ws = blankz(chars.get(i + 1));
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => block_indicators = true,
-                '?' | ':' | '-' if followed_by_ws => block_indicators = true,
+                | '%' | '@' | '`' => {
+                    flow_indicators = true;
+                    block_indicators = true;
+                }
+                '?' | ':' => {
+                    flow_indicators = true;
+                    block_indicators |= followed_by_ws;
+                }
+                '-' if followed_by_ws => {
+                    flow_indicators = true;
+                    block_indicators = true;
+                }
                 _ => {}
             }
         } else {
             match c {
-                ':' if followed_by_ws => block_indicators = true,
-                '#' if preceded_by_ws => block_indicators = true,
+                ',' | '?' | '[' | ']' | '{' | '}' => flow_indicators = true,
+                ':' => {
+                    flow_indicators = true;
+                    block_indicators |= followed_by_ws;
+                }
+                '#' if preceded_by_ws => {
+                    flow_indicators = true;
+                    block_indicators = true;
+                }
                 _ => {}
             }
         }
@@ -171,60 +204,59 @@ fn analyze(value: &str, flavor: Flavor) -> Analysis {
             special = true;
         }
         if c == ' ' {
-            if i == 0 {
-                leading_space = true;
-            }
-            if i + 1 == n {
-                trailing_space = true;
-            }
-            if previous_break {
-                break_space = true;
-            }
+            leading_space |= i == 0;
+            trailing_space |= i + 1 == n;
+            break_space |= previous_break;
             previous_space = true;
             previous_break = false;
         } else if is_break(c) {
             line_breaks = true;
-            if i == 0 {
-                leading_break = true;
-            }
-            if i + 1 == n {
-                trailing_break = true;
-            }
-            if previous_space {
-                space_break = true;
-            }
+            leading_break |= i == 0;
+            trailing_break |= i + 1 == n;
+            space_break |= previous_space;
             previous_space = false;
             previous_break = true;
         } else {
             previous_space = false;
             previous_break = false;
         }
-        preceded_by_ws = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+        preceded_by_ws = blankz(Some(&c));
     }
     let mut a = Analysis {
         multiline: line_breaks,
+        flow_plain: true,
         block_plain: true,
         single_allowed: true,
         block_allowed: true,
     };
     if leading_space || leading_break || trailing_space || trailing_break {
+        a.flow_plain = false;
         a.block_plain = false;
     }
     if trailing_space {
         a.block_allowed = false;
     }
     if break_space {
+        a.flow_plain = false;
         a.block_plain = false;
         a.single_allowed = false;
     }
     if space_break || tabs || special {
+        a.flow_plain = false;
         a.block_plain = false;
         a.single_allowed = false;
     }
     if space_break || special {
         a.block_allowed = false;
     }
-    if line_breaks || block_indicators {
+    if line_breaks {
+        a.flow_plain = false;
+        a.block_plain = false;
+    }
+    if flow_indicators {
+        a.flow_plain = false;
+    }
+    if block_indicators {
         a.block_plain = false;
     }
     a
