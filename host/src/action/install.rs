@@ -162,10 +162,20 @@ pub async fn run(
             messages: Vec::new(),
         });
     }
+    let description = d
+        .description
+        .clone()
+        .unwrap_or_else(|| "Install complete".to_string());
     if !d.dry_run.is_dry() {
-        // Compress the pending revision while the objects are built and their ownership
-        // checked (the checks leave whelm waiting on the cluster).
-        lock::encode_begin_ahead(&release, Operation::Install);
+        // Compress the pending revision (and, when no hook can change it, the deployed one)
+        // while the objects are built and their ownership checked.
+        let unchanged = d.no_hooks || release.hooks.is_empty();
+        lock::encode_ahead(
+            &release,
+            Operation::Install,
+            unchanged.then_some(description.as_str()),
+            None,
+        );
     }
     let mut items = deploy::build(cfg, &release.manifest)
         .await
@@ -205,13 +215,6 @@ pub async fn run(
     .map_err(|e| e.to_string())?;
     release = held.release.clone();
     clock.mark("pending revision stored");
-    let description = d
-        .description
-        .clone()
-        .unwrap_or_else(|| "Install complete".to_string());
-    if d.no_hooks || release.hooks.is_empty() {
-        lock::encode_commit_ahead(&held, &description);
-    }
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
     let result = perform(cfg, &mut release, &items, o, &apply).await;
     clock.mark("hooks, apply and wait");

@@ -229,9 +229,24 @@ async fn change(
         Change::Upgrade => Operation::Upgrade,
         Change::Rollback(_) => Operation::Rollback,
     };
+    let description = match kind {
+        Change::Upgrade => d
+            .description
+            .clone()
+            .unwrap_or_else(|| "Upgrade complete".to_string()),
+        Change::Rollback(v) => format!("Rollback to {v}"),
+    };
     if !d.dry_run.is_dry() {
-        // Compress the pending revision while the objects are built and checked.
-        lock::encode_begin_ahead(&release, op);
+        // Compress what the commit will write while the objects are built and checked: the
+        // pending revision, the new revision deployed (when no hook can change it) and the
+        // current revision superseded (if it is the deployed one).
+        let unchanged = d.no_hooks || release.hooks.is_empty();
+        lock::encode_ahead(
+            &release,
+            op,
+            unchanged.then_some(description.as_str()),
+            (current.status() == Status::Deployed).then_some(current),
+        );
     }
     let mut current_items = deploy::build_lenient(cfg, &current.manifest).await?;
     // As applied: with the ownership metadata (client-side apply diffs against these).
@@ -276,21 +291,6 @@ async fn change(
     .map_err(|e| e.to_string())?;
     release = held.release.clone();
     clock.mark("pending revision stored");
-    let description = match kind {
-        Change::Upgrade => d
-            .description
-            .clone()
-            .unwrap_or_else(|| "Upgrade complete".to_string()),
-        Change::Rollback(v) => format!("Rollback to {v}"),
-    };
-    // While the cluster applies: encode what the commit will write, the new revision and (if
-    // it is the deployed one) the current revision marked superseded.
-    if d.no_hooks || release.hooks.is_empty() {
-        lock::encode_commit_ahead(&held, &description);
-    }
-    if current.status() == Status::Deployed {
-        lock::encode_superseded_ahead(current);
-    }
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
     let result = perform(cfg, &mut release, &current_items, &target, d, kind, &apply).await;
     clock.mark("hooks, apply, deletes and wait");

@@ -75,7 +75,7 @@ pub fn to_go_json<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
 /// The thread and the guess share the one copy.
 struct Ahead {
     release: std::sync::Arc<Release>,
-    job: std::thread::JoinHandle<Result<String, CodecError>>,
+    job: std::sync::mpsc::Receiver<Result<String, CodecError>>,
 }
 
 /// At most this many releases are encoded ahead at once; older guesses are dropped.
@@ -83,18 +83,31 @@ const AHEAD_MAX: usize = 4;
 
 static AHEAD: std::sync::Mutex<Vec<Ahead>> = std::sync::Mutex::new(Vec::new());
 
-/// Starts encoding `rel` on another thread: a guess at a write to come (the deployed revision
-/// while the apiserver is busy applying). [`encode`] of a release with the same payload (labels
-/// are not encoded) takes the result; a wrong guess costs a thread's work and nothing else.
-pub fn encode_ahead(rel: Release) {
-    let rel = std::sync::Arc::new(rel);
-    let shared = rel.clone();
-    let job = std::thread::spawn(move || encode_now(&shared));
-    if let Ok(mut ahead) = AHEAD.lock() {
-        if ahead.len() >= AHEAD_MAX {
-            ahead.remove(0);
+/// Starts encoding `rels`, one after the other, on another thread: guesses at writes to come,
+/// in the order they will be needed. [`encode`] of a release with the same payload (labels are
+/// not encoded) takes the result; a wrong guess costs the thread's work and nothing else.
+pub fn encode_ahead(rels: Vec<Release>) {
+    let mut jobs = Vec::with_capacity(rels.len());
+    let mut guesses = Vec::with_capacity(rels.len());
+    for rel in rels {
+        let rel = std::sync::Arc::new(rel);
+        let (done, job) = std::sync::mpsc::channel();
+        jobs.push((rel.clone(), done));
+        guesses.push(Ahead { release: rel, job });
+    }
+    std::thread::spawn(move || {
+        for (rel, done) in jobs {
+            // The receiver is gone when the guess was dropped: nothing to do.
+            let _ = done.send(encode_now(&rel));
         }
-        ahead.push(Ahead { release: rel, job });
+    });
+    if let Ok(mut ahead) = AHEAD.lock() {
+        for guess in guesses {
+            if ahead.len() >= AHEAD_MAX {
+                ahead.remove(0);
+            }
+            ahead.push(guess);
+        }
     }
 }
 
@@ -105,7 +118,7 @@ pub fn encode(rel: &Release) -> Result<String, CodecError> {
         let i = ahead.iter().position(|a| a.release.same_payload(rel))?;
         Some(ahead.remove(i))
     });
-    if let Some(Ok(done)) = guessed.map(|a| a.job.join()) {
+    if let Some(Ok(done)) = guessed.map(|a| a.job.recv()) {
         return done;
     }
     encode_now(rel)
@@ -266,7 +279,7 @@ pub(crate) mod tests {
     fn a_release_encoded_ahead_is_taken_only_when_equal() {
         let mut rel = decode(&STANDARD.encode(HELM4_RELEASE_JSON), "k").unwrap();
         rel.name = "encoded-ahead".into();
-        encode_ahead(rel.clone());
+        encode_ahead(vec![rel.clone()]);
         let mut other = rel.clone();
         other.manifest.push_str("# changed\n");
         // A different release is encoded on the spot; the guess stays for an equal one.
@@ -281,6 +294,20 @@ pub(crate) mod tests {
         assert!(taken(&rel));
         assert_eq!(encode(&rel).unwrap(), encode_now(&rel).unwrap());
         assert!(!taken(&rel), "the guess is used once");
+    }
+
+    #[test]
+    fn guesses_encoded_in_turn_serve_in_any_order() {
+        let mut first = decode(&STANDARD.encode(HELM4_RELEASE_JSON), "k").unwrap();
+        first.name = "in-turn".into();
+        let mut second = first.clone();
+        second.set_status(Status::Deployed, "Install complete");
+        encode_ahead(vec![first.clone(), second.clone()]);
+        let taken = |r: &Release| AHEAD.lock().unwrap().iter().any(|a| *a.release == *r);
+        assert!(taken(&first) && taken(&second));
+        assert_eq!(encode(&second).unwrap(), encode_now(&second).unwrap());
+        assert_eq!(encode(&first).unwrap(), encode_now(&first).unwrap());
+        assert!(!taken(&first) && !taken(&second));
     }
 
     #[test]

@@ -388,28 +388,32 @@ pub async fn renew(storage: &Storage, held: &mut Held) -> Result<(), StorageErro
     Ok(())
 }
 
-/// Encodes, on another thread, the pending revision [`begin`] will write for `rel` if its
-/// version is the next one; called before the ownership checks, which leave whelm waiting.
-pub fn encode_begin_ahead(rel: &Release, op: Operation) {
-    let mut rel = rel.clone();
-    rel.set_status(op.pending(), op.pending_description());
-    super::codec::encode_ahead(rel);
-}
-
-/// Encodes, on another thread, the revision [`commit`] would write if the operation leaves the
-/// release as it is now (no hooks change it); called before the long wait on the cluster, so
-/// the commit need not compress megabytes of manifest while the user waits.
-pub fn encode_commit_ahead(held: &Held, description: &str) {
-    let mut rel = held.release.clone();
-    rel.set_status(Status::Deployed, description);
-    super::codec::encode_ahead(rel);
-}
-
-/// Encodes, on another thread, what [`commit_over`] writes when it supersedes `known`.
-pub fn encode_superseded_ahead(known: &Release) {
-    let mut old = known.clone();
-    mark_superseded(&mut old);
-    super::codec::encode_ahead(old);
+/// Encodes, on another thread, what the operation will write, in that order: the pending
+/// revision [`begin`] stores for `rel` (if its version is the next one); when `deployed` gives
+/// the description [`commit`] will set (no hooks change the release meanwhile), the deployed
+/// revision; and `superseded` marked as [`commit_over`] marks it. Called right after
+/// rendering: the thread compresses while whelm builds objects and waits on ownership checks,
+/// so the apply that follows (bound by the apiserver's CPU) need not share the cores with it.
+pub fn encode_ahead(
+    rel: &Release,
+    op: Operation,
+    deployed: Option<&str>,
+    superseded: Option<&Release>,
+) {
+    let mut pending = rel.clone();
+    pending.set_status(op.pending(), op.pending_description());
+    let mut guesses = vec![pending];
+    if let Some(description) = deployed {
+        let mut done = rel.clone();
+        done.set_status(Status::Deployed, description);
+        guesses.push(done);
+    }
+    if let Some(known) = superseded {
+        let mut old = known.clone();
+        mark_superseded(&mut old);
+        guesses.push(old);
+    }
+    super::codec::encode_ahead(guesses);
 }
 
 /// Helm changes only the status of the revision it supersedes.
