@@ -162,9 +162,31 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+/// A manifest document as the JSON object Helm sends: its builder turns YAML into JSON
+/// (sigs.k8s.io/yaml, where an integral number prints without a fraction) and decodes that with
+/// int64s kept, so `port: 80` goes out as `80`, not `80.0` — which a typed field (`int32`)
+/// would refuse in a create, replace or merge patch.
 fn to_json(v: &whelm_template::value::Value) -> Result<Value, String> {
     let text = whelm_template::json::marshal_typed(v)?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    let mut value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    integral_numbers_as_ints(&mut value);
+    Ok(value)
+}
+
+fn integral_numbers_as_ints(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.fract() == 0.0
+                && f.abs() < 9.2e18
+            {
+                *v = json!(f as i64);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(integral_numbers_as_ints),
+        Value::Object(m) => m.values_mut().for_each(integral_numbers_as_ints),
+        _ => {}
+    }
 }
 
 /// The `# Source:` path a document of a release manifest carries, if any.
@@ -612,6 +634,26 @@ mod tests {
             serde_json::json!({"data": {"b": null, "c": "3"}})
         );
         assert_eq!(merge_patch(&Value::Null, &to), to);
+    }
+
+    #[test]
+    fn manifest_numbers_go_out_as_helm_sends_them() {
+        let mut info = ServerInfo::default();
+        info.resources.insert(
+            ("v1".into(), "Service".into()),
+            ResourceInfo {
+                plural: "services".into(),
+                namespaced: true,
+            },
+        );
+        let items = build(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    x: 1.0\n    w: 1.5\n    z: 1e21\n",
+            "default",
+            &info,
+        )
+        .unwrap();
+        let text = serde_json::to_string(&items[0].object["spec"]).unwrap();
+        assert_eq!(text, r#"{"ports":[{"port":80,"w":1.5,"x":1,"z":1e+21}]}"#);
     }
 
     #[test]
