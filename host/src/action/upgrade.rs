@@ -218,9 +218,9 @@ async fn change(
         // Compress the pending revision while the objects are built and checked.
         lock::encode_begin_ahead(&release, op);
     }
-    let mut current_items = deploy::build_lenient(cfg, &current.manifest).await?;
-    // As applied: with the ownership metadata (client-side apply diffs against these).
-    deploy::set_owner(&mut current_items, &current.name, &current.namespace);
+    // As Helm builds them: without the ownership metadata (client-side apply's JSON merge
+    // patches diff against these, so the metadata shows as added, as in Helm's).
+    let current_items = deploy::build_lenient(cfg, &current.manifest).await?;
     let mut target = deploy::build(cfg, &release.manifest).await.map_err(|e| {
         format!("unable to build kubernetes objects from new release manifest: {e}")
     })?;
@@ -242,9 +242,11 @@ async fn change(
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
         client_side: release.apply_method == "csa",
+        force_replace: d.force_replace,
+        three_way_unstructured: false,
     };
     if d.dry_run.is_dry() {
-        deploy::apply_all(cfg, &target, &apply).await?;
+        deploy::apply_over(cfg, &target, &current_items, &apply).await?;
         release.set_status(Status::PendingUpgrade, "Dry run complete");
         return Ok(Outcome { release, messages });
     }
@@ -328,6 +330,7 @@ async fn change(
                         timeout: d.timeout,
                         no_hooks: d.no_hooks,
                         force_conflicts: d.force_conflicts,
+                        force_replace: d.force_replace,
                         server_side: d.server_side,
                         history_max: d.history_max,
                         cleanup_on_fail: d.cleanup_on_fail,

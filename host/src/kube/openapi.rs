@@ -16,7 +16,14 @@
 //! Go types, with the same outcomes: a field the type does not have, or a step into a map's
 //! values, is an error (the strategic diff raises it only where the two sides differ).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use http::Method;
 use serde_json::{Map, Value};
+use tokio::sync::OnceCell;
+
+use super::client::{ApiError, Cluster};
 
 /// The patch metadata of one field: its strategies (`merge`, `replace`, `retainKeys`, or
 /// `merge,retainKeys`) and the merge key of a list of maps.
@@ -233,6 +240,40 @@ pub fn document_path(api_version: &str) -> String {
         format!("/openapi/v3/apis/{api_version}")
     } else {
         format!("/openapi/v3/api/{api_version}")
+    }
+}
+
+/// The OpenAPI v3 documents a run has read, by group-version: each is fetched once, when the
+/// first client-side patch of a typed object in it needs it (concurrent applies wait for the
+/// one request).
+#[derive(Default)]
+pub struct Documents(Mutex<HashMap<String, Arc<DocumentCell>>>);
+
+/// One group-version's document, or why it could not be read.
+type DocumentCell = OnceCell<Result<Arc<Value>, ApiError>>;
+
+impl Cluster {
+    /// The OpenAPI v3 document of `api_version` (`GET /openapi/v3/apis/<group>/<version>`).
+    pub async fn openapi_document(&self, api_version: &str) -> Result<Arc<Value>, ApiError> {
+        let cell = {
+            let mut docs = self.openapi.0.lock().unwrap_or_else(|p| p.into_inner());
+            docs.entry(api_version.to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let path = document_path(api_version);
+            let doc = self
+                .call_accept(Method::GET, &path, None, None, Some("application/json"))
+                .await?;
+            if components(&doc).is_none() {
+                return Err(ApiError::Decode {
+                    what: format!("GET {path}"),
+                    detail: "not an OpenAPI v3 document (no components.schemas)".into(),
+                });
+            }
+            Ok(Arc::new(doc))
+        })
+        .await
+        .clone()
     }
 }
 
