@@ -1796,3 +1796,38 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod kubectl_oracle {
+    //! Patches `kubectl apply --server-side=false` sent to a real apiserver, computed again.
+    use super::*;
+
+    #[test]
+    fn kubectl_apply_patches() {
+        let apps: Value = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/openapi-v3/apis__apps__v1.json"
+        ))
+        .unwrap();
+        let core: Value = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/openapi-v3/api__v1.json"
+        ))
+        .unwrap();
+        for text in [
+            include_str!("../../../tests/fixtures/kubectl-apply/deployment.json"),
+            include_str!("../../../tests/fixtures/kubectl-apply/configmap.json"),
+            include_str!("../../../tests/fixtures/kubectl-apply/service.json"),
+        ] {
+            let c: Value = serde_json::from_str(text).unwrap();
+            let kind = c["modified"]["kind"].as_str().unwrap();
+            let (doc, group) = if kind == "Deployment" {
+                (&apps, "apps")
+            } else {
+                (&core, "")
+            };
+            let schema = Schema::for_kind(doc, group, "v1", kind).unwrap();
+            let patch = three_way(&c["original"], &c["modified"], &c["current"], schema).unwrap();
+            assert_eq!(patch, c["patch"], "{kind}");
+            assert_eq!(c["content_type"], "application/strategic-merge-patch+json");
+        }
+    }
+}
