@@ -765,6 +765,38 @@ fn server_side_false_creates_then_patches_only_what_changed() {
     );
 }
 
+/// A release Helm 3 wrote has no apply method: Helm 4's `--server-side auto` keeps it
+/// client-side, and so does whelm.
+#[test]
+fn auto_keeps_a_helm_3_release_client_side() {
+    let env = Env::new();
+    let c = chart("lifecycle");
+    env.ok(&["install", "r", &c, "--set", "hooks.enabled=false"]);
+    let path = format!("{SECRETS}/sh.helm.release.v1.r.v1");
+    let mut secret = env.api.object(&path).unwrap();
+    let mut rel = decode_release(&secret);
+    rel.as_object_mut().unwrap().remove("apply_method");
+    common::encode_release(&mut secret, &rel);
+    env.api.put_object(secret);
+    env.api.clear_requests();
+    env.ok(&[
+        "upgrade",
+        "r",
+        &c,
+        "--set",
+        "hooks.enabled=false",
+        "--set",
+        "message=x",
+    ]);
+    let p = env.object_writes();
+    assert_eq!(keys(&p), [format!("PATCH {CM}/r-config")]);
+    assert_eq!(
+        p[&format!("PATCH {CM}/r-config")].content_type.as_deref(),
+        Some(SMP)
+    );
+    assert_eq!(env.release("r", 2).unwrap()["apply_method"], "csa");
+}
+
 #[test]
 fn client_side_upgrade_patches_as_helm_and_keeps_what_others_changed() {
     let env = Env::new();

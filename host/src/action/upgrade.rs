@@ -78,12 +78,14 @@ async fn recover(cfg: &Configuration, name: &str) -> Result<lock::Recovery, Stri
     Ok(recovery)
 }
 
-/// Helm 4's `--server-side auto`: keep the method the current revision used.
-fn use_ssa(s: ServerSide, current: &Release) -> bool {
+/// Helm 4's `--server-side auto` (`getUpgradeServerSideValue`): keep the method `basis` was
+/// applied with — server-side only if it says `ssa`, so a release Helm 3 wrote (no apply
+/// method) stays client-side, as Helm 4 keeps it.
+fn use_ssa(s: ServerSide, basis: &Release) -> bool {
     match s {
         ServerSide::True => true,
         ServerSide::False => false,
-        ServerSide::Auto => current.apply_method != "csa",
+        ServerSide::Auto => basis.apply_method == "ssa",
     }
 }
 
@@ -422,7 +424,8 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
             .map_err(|e| e.to_string())?,
     };
     let now = GoTime::now();
-    let ssa = use_ssa(o.deploy.server_side, &current);
+    // Helm decides by the revision rolled back to, not the current one.
+    let ssa = use_ssa(o.deploy.server_side, &target);
     let mut info = target.info.clone().unwrap_or_default();
     info.first_deployed = current.info.as_ref().and_then(|i| i.first_deployed.clone());
     info.last_deployed = Some(now);
@@ -457,4 +460,22 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
         &clock,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_keeps_the_apply_method_and_helm_3_releases_stay_client_side() {
+        let with = |m: &str| Release {
+            apply_method: m.into(),
+            ..Default::default()
+        };
+        assert!(use_ssa(ServerSide::Auto, &with("ssa")));
+        assert!(!use_ssa(ServerSide::Auto, &with("csa")));
+        assert!(!use_ssa(ServerSide::Auto, &with("")), "written by Helm 3");
+        assert!(use_ssa(ServerSide::True, &with("")));
+        assert!(!use_ssa(ServerSide::False, &with("ssa")));
+    }
 }
