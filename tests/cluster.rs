@@ -753,4 +753,199 @@ fn status_resources_match_helm() {
         std::thread::sleep(Duration::from_millis(500));
     }
     assert!(same, "whelm's status -o json differs from helm's");
+/// Client-side apply (`--server-side=false`): whelm and helm install the same chart as two
+/// releases, the same edits are made to both releases' live objects, both upgrade with the
+/// same chart change; the live objects must end up alike, and where Helm's three-way patch
+/// leaves them (the edits not in the chart kept, the chart's changes made).
+#[test]
+fn csa_upgrade_leaves_objects_where_helm_does() {
+    let Some(kc) = kubeconfig() else { return };
+    let Some(helm) = helm_bin() else { return };
+    let ns = Ns::new(kc, "csa");
+    let chart = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/charts/csa");
+    let chart = chart.to_str().unwrap();
+    ns.ok(&[
+        "install",
+        "w",
+        chart,
+        "--server-side=false",
+        "--create-namespace",
+    ]);
+    ns.helm_ok(&helm, &["install", "h", chart, "--server-side=false"]);
+    let at = |kind: &str, name: &str| match kind {
+        "deployments" => format!("/apis/apps/v1/namespaces/{}/deployments/{name}", ns.name),
+        "gizmos" => format!(
+            "/apis/csa.whelm.test/v1/namespaces/{}/gizmos/{name}",
+            ns.name
+        ),
+        _ => format!("/api/v1/namespaces/{}/{kind}/{name}", ns.name),
+    };
+    // Someone else's edits, made the same way to both releases' objects.
+    let edit = |path: String, ops: Value| {
+        ns.block(async {
+            ns.cluster()
+                .await
+                .call(
+                    http::Method::PATCH,
+                    &format!("{path}?fieldManager=kubectl-edit"),
+                    Some("application/json-patch+json"),
+                    Some(ops.to_string().into_bytes()),
+                )
+                .await
+                .unwrap()
+        });
+    };
+    for r in ["w", "h"] {
+        edit(
+            at("deployments", &format!("{r}-web")),
+            serde_json::json!([
+                {"op": "replace", "path": "/spec/replicas", "value": 3},
+                {"op": "add", "path": "/metadata/annotations/note", "value": "by kubectl"},
+                {"op": "add", "path": "/spec/template/spec/containers/-",
+                 "value": {"name": "sidecar", "image": "registry.k8s.io/pause:3.10"}}
+            ]),
+        );
+        edit(
+            at("configmaps", &format!("{r}-config")),
+            serde_json::json!([{"op": "add", "path": "/data/x", "value": "live"}]),
+        );
+        edit(
+            at("gizmos", &format!("{r}-gizmo")),
+            serde_json::json!([{"op": "add", "path": "/spec/owner", "value": "ops"}]),
+        );
+    }
+    let values = ns.tmp.path().join("v2.yaml");
+    std::fs::write(
+        &values,
+        "env:\n  - {name: MODE, value: blue}\n  - {name: COLOR, value: green}\n\
+         ports:\n  - {name: http, port: 80, targetPort: 8080}\n  - {name: https, port: 443, targetPort: 8443}\n\
+         data: {b: null}\n\
+         gizmo: {size: null, color: green}\n",
+    )
+    .unwrap();
+    let values = values.to_str().unwrap();
+    let compare = |round: &str| {
+        let get = |kind: &str, r: &str, suffix: &str| {
+            ns.get(&at(kind, &format!("{r}-{suffix}")))
+                .unwrap_or_else(|| panic!("{kind} {r}-{suffix}"))
+        };
+        let (wd, hd) = (
+            get("deployments", "w", "web"),
+            get("deployments", "h", "web"),
+        );
+        let annotations = |d: &Value| {
+            let mut a = d["metadata"]["annotations"].clone();
+            let m = a.as_object_mut().unwrap();
+            m.remove("meta.helm.sh/release-name");
+            m.remove("deployment.kubernetes.io/revision");
+            a
+        };
+        for (what, w, h) in [
+            ("replicas", &wd["spec"]["replicas"], &hd["spec"]["replicas"]),
+            (
+                "containers",
+                &wd["spec"]["template"]["spec"]["containers"],
+                &hd["spec"]["template"]["spec"]["containers"],
+            ),
+            ("strategy", &wd["spec"]["strategy"], &hd["spec"]["strategy"]),
+        ] {
+            assert_eq!(w, h, "{round}: Deployment {what}");
+        }
+        assert_eq!(annotations(&wd), annotations(&hd), "{round}");
+        let (ws, hs) = (get("services", "w", "svc"), get("services", "h", "svc"));
+        assert_eq!(ws["spec"]["ports"], hs["spec"]["ports"], "{round}: ports");
+        let (wc, hc) = (
+            get("configmaps", "w", "config"),
+            get("configmaps", "h", "config"),
+        );
+        assert_eq!(wc["data"], hc["data"], "{round}: ConfigMap data");
+        let (wg, hg) = (get("gizmos", "w", "gizmo"), get("gizmos", "h", "gizmo"));
+        assert_eq!(wg["spec"], hg["spec"], "{round}: Gizmo spec");
+        // Who owns which fields follows from what each update changed: the same (the
+        // controllers' entries aside, which depend on timing).
+        let owners = |o: &Value| {
+            let mut v: Vec<(String, String, String)> = o["metadata"]["managedFields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| matches!(m["manager"].as_str(), Some("helm" | "kubectl-edit")))
+                .map(|m| {
+                    (
+                        m["manager"].as_str().unwrap_or("").to_string(),
+                        m["operation"].as_str().unwrap_or("").to_string(),
+                        m["fieldsV1"].to_string(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        for (kind, w, h) in [
+            ("Deployment", &wd, &hd),
+            ("Service", &ws, &hs),
+            ("ConfigMap", &wc, &hc),
+            ("Gizmo", &wg, &hg),
+        ] {
+            assert_eq!(owners(w), owners(h), "{round}: {kind} managedFields");
+        }
+        (wd, ws, wc, wg)
+    };
+    compare("after the edits");
+
+    ns.ok(&["upgrade", "w", chart, "-f", values, "--server-side=false"]);
+    ns.helm_ok(
+        &helm,
+        &["upgrade", "h", chart, "-f", values, "--server-side=false"],
+    );
+    let (d, s, c, g) = compare("after the upgrade");
+    assert_eq!(d["spec"]["replicas"], 3, "the scale is not in the chart");
+    assert_eq!(d["metadata"]["annotations"]["note"], "by kubectl");
+    let containers = d["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = containers
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["app", "sidecar"]);
+    let env: Vec<&str> = containers[0]["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(env, ["MODE", "COLOR"]);
+    let ports: Vec<i64> = s["spec"]["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["port"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ports, [80, 443]);
+    assert_eq!(c["data"], serde_json::json!({"a": "1", "x": "live"}));
+    assert_eq!(
+        g["spec"],
+        serde_json::json!({"color": "green", "owner": "ops"})
+    );
+
+    // Again, unchanged: nothing moves.
+    ns.ok(&["upgrade", "w", chart, "-f", values]);
+    ns.helm_ok(&helm, &["upgrade", "h", chart, "-f", values]);
+    compare("after a second upgrade");
+    assert_eq!(ns.history("w").last().unwrap().1, "deployed");
+
+    ns.ok(&["uninstall", "w"]);
+    ns.helm_ok(&helm, &["uninstall", "h"]);
+    // The chart's CRD is cluster-wide: remove it too.
+    let _ = ns.block(async {
+        ns.cluster()
+            .await
+            .call(
+                http::Method::DELETE,
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.csa.whelm.test",
+                None,
+                None,
+            )
+            .await
+    });
 }

@@ -522,7 +522,7 @@ fn conflicts_with_update_managers_name_their_api_version() {
         "PATCH",
         &format!("{path}?fieldManager=kubectl-edit"),
         Some("application/strategic-merge-patch+json"),
-        Some(&json!({ "spec": { "replicas": 3, "$retainKeys": ["replicas"] } })),
+        Some(&json!({ "spec": { "replicas": 3 } })),
     );
     assert_eq!(code, 200);
     assert_eq!(patched["spec"]["replicas"], 3);
@@ -1137,4 +1137,80 @@ fn reapplying_a_ready_workload_changes_nothing() {
     let (_, second) = c.apply(path, "whelm", deployment);
     assert_eq!(rv(&first), rv(&second));
     assert_eq!(first, second);
+}
+
+#[test]
+fn serves_openapi_v3_and_applies_strategic_merge_patches_by_it() {
+    let api = FakeApiServer::start();
+    let c = Client::new(&api);
+    let (code, index) = c.get("/openapi/v3");
+    assert_eq!(code, 200);
+    assert_eq!(
+        index["paths"]["apis/apps/v1"]["serverRelativeURL"],
+        "/openapi/v3/apis/apps/v1?hash=fixture"
+    );
+    let (code, doc) = c.get("/openapi/v3/apis/apps/v1");
+    assert_eq!(code, 200);
+    assert_eq!(
+        doc.pointer("/components/schemas/io.k8s.api.apps.v1.DeploymentSpec/properties/strategy/x-kubernetes-patch-strategy"),
+        Some(&json!("retainKeys"))
+    );
+    assert_eq!(c.get("/openapi/v3/api/v1").0, 200);
+    assert_eq!(c.get("/openapi/v3/apis/batch/v1").0, 404);
+    assert_eq!(Client::anonymous(&api).get("/openapi/v3").0, 401);
+
+    // A Deployment: env merges by name (delete directive, element order), the live-only
+    // container stays, $retainKeys clears the strategy's other keys.
+    let path = "/apis/apps/v1/namespaces/default/deployments/web";
+    let (code, _) = c.post(
+        "/apis/apps/v1/namespaces/default/deployments",
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+               "spec": {"selector": {"matchLabels": {"app": "web"}},
+                        "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}},
+                        "template": {"spec": {"containers": [
+                            {"name": "app", "env": [{"name": "X", "value": "1"}, {"name": "Y", "value": "2"}]},
+                            {"name": "side"}]}}}}),
+    );
+    assert_eq!(code, 201);
+    let (code, patched) = c.send(
+        "PATCH",
+        &format!("{path}?fieldManager=helm"),
+        Some("application/strategic-merge-patch+json"),
+        Some(&json!({"spec": {
+            "strategy": {"$retainKeys": ["type"], "type": "Recreate"},
+            "template": {"spec": {
+                "$setElementOrder/containers": [{"name": "app"}],
+                "containers": [{"name": "app",
+                    "$setElementOrder/env": [{"name": "Z"}, {"name": "X"}],
+                    "env": [{"name": "Z", "value": "3"}, {"name": "Y", "$patch": "delete"}]}]}}}})),
+    );
+    assert_eq!(code, 200, "{patched}");
+    assert_eq!(patched["spec"]["strategy"], json!({"type": "Recreate"}));
+    assert_eq!(
+        patched["spec"]["template"]["spec"]["containers"],
+        json!([{"name": "app", "env": [{"name": "Z", "value": "3"}, {"name": "X", "value": "1"}]},
+               {"name": "side"}])
+    );
+    // A directive the patch format does not allow is the apiserver's 400.
+    let (code, err) = c.send(
+        "PATCH",
+        &format!("{path}?fieldManager=helm"),
+        Some("application/strategic-merge-patch+json"),
+        Some(&json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "$patch": "merge"}]}}}})),
+    );
+    assert_eq!(code, 400, "{err}");
+    // Kinds the fixtures do not describe take it as a merge patch.
+    let (code, _) = c.post(
+        "/api/v1/namespaces/default/secrets",
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"a": "b"}}),
+    );
+    assert_eq!(code, 201);
+    let (code, s) = c.send(
+        "PATCH",
+        "/api/v1/namespaces/default/secrets/s?fieldManager=helm",
+        Some("application/strategic-merge-patch+json"),
+        Some(&json!({"metadata": {"labels": {"x": "y"}}})),
+    );
+    assert_eq!(code, 200);
+    assert_eq!(s["metadata"]["labels"]["x"], "y");
 }

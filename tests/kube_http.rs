@@ -8,12 +8,13 @@ mod common;
 #[path = "support/fake_apiserver.rs"]
 mod fake_apiserver;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::decode_release;
 use fake_apiserver::{Behaviour, FakeApiServer, Recorded};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 struct Env {
     api: FakeApiServer,
@@ -630,8 +631,74 @@ fn reads_and_upgrades_a_release_helm_wrote() {
     );
 }
 
+const DEPLOY: &str = "/apis/apps/v1/namespaces/default/deployments";
+const SVC: &str = "/api/v1/namespaces/default/services";
+const GIZMOS: &str = "/apis/csa.whelm.test/v1/namespaces/default/gizmos";
+const SMP: &str = "application/strategic-merge-patch+json";
+const MERGE: &str = "application/merge-patch+json";
+const OWNER_META: &str = r#"{"annotations": {"meta.helm.sh/release-name": "r",
+    "meta.helm.sh/release-namespace": "default"},
+    "labels": {"app.kubernetes.io/managed-by": "Helm"}}"#;
+
+impl Env {
+    /// Client-side writes to the release's objects (not the release Secrets, not server-side
+    /// applies such as hooks and CRDs), by path.
+    fn object_writes(&self) -> BTreeMap<String, Recorded> {
+        self.writes()
+            .into_iter()
+            .filter(|r| {
+                !r.path.starts_with(SECRETS)
+                    && r.content_type.as_deref() != Some("application/apply-patch+yaml")
+            })
+            .map(|r| (format!("{} {}", r.method, r.path), r))
+            .collect()
+    }
+
+    /// The OpenAPI documents read.
+    fn openapi_reads(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .api
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with("/openapi"))
+            .map(|r| line(&r))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    /// Changes a stored object as someone else would (kubectl edit).
+    fn edit(&self, path: &str, f: impl FnOnce(&mut Value)) {
+        let mut o = self.api.object(path).unwrap();
+        f(&mut o);
+        self.api.put_object(o);
+    }
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+fn keys(m: &BTreeMap<String, Recorded>) -> Vec<String> {
+    m.keys().cloned().collect()
+}
+
+/// `METHOD path` lines, sorted as [`keys`] gives them.
+fn sorted<const N: usize>(lines: [String; N]) -> Vec<String> {
+    let mut v = lines.to_vec();
+    v.sort();
+    v
+}
+
 #[test]
-fn server_side_false_creates_and_merge_patches() {
+fn server_side_false_creates_then_patches_only_what_changed() {
     let env = Env::new();
     let c = chart("lifecycle");
     env.ok(&[
@@ -642,41 +709,491 @@ fn server_side_false_creates_and_merge_patches() {
         "hooks.enabled=false",
         "--server-side=false",
     ]);
-    let creates: Vec<String> = env
-        .writes()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .map(line)
-        .collect();
-    assert!(creates.contains(&format!("POST {CM}")), "{creates:?}");
-    assert!(
-        env.writes().iter().all(|r| r.method != "PATCH"),
-        "nothing existed: only creates"
+    let created = env.object_writes();
+    assert_eq!(
+        keys(&created),
+        sorted([
+            format!("POST {CM}"),
+            format!("POST {DEPLOY}"),
+            format!("POST {SVC}"),
+            "POST /api/v1/namespaces/default/serviceaccounts".to_string(),
+        ])
     );
+    for r in created.values() {
+        assert_eq!(r.content_type.as_deref(), Some("application/json"));
+        assert_eq!(
+            r.query,
+            BTreeMap::from([("fieldManager".to_string(), "helm".to_string())])
+        );
+    }
+    // Nothing existed, nothing was patched: no patch metadata was needed.
+    assert!(env.openapi_reads().is_empty());
     assert_eq!(env.release("r", 1).unwrap()["apply_method"], "csa");
+
     env.api.clear_requests();
-    // `--server-side auto` keeps the release's method.
-    env.ok(&["upgrade", "r", &c, "--set", "message=x"]);
-    let patch = env
-        .writes()
-        .into_iter()
-        .find(|r| r.method == "PATCH" && r.path == format!("{CM}/r-config"))
-        .expect("the ConfigMap is patched");
+    // `--server-side auto` keeps the release's method. Only the ConfigMap changes: the
+    // unchanged objects get no request (Helm skips an empty patch).
+    env.ok(&[
+        "upgrade",
+        "r",
+        &c,
+        "--set",
+        "hooks.enabled=false",
+        "--set",
+        "message=x",
+    ]);
+    let patched = env.object_writes();
+    assert_eq!(keys(&patched), [format!("PATCH {CM}/r-config")]);
+    let patch = &patched[&format!("PATCH {CM}/r-config")];
+    assert_eq!(patch.content_type.as_deref(), Some(SMP));
     assert_eq!(
-        patch.content_type.as_deref(),
-        Some("application/merge-patch+json")
+        patch.query,
+        BTreeMap::from([("fieldManager".to_string(), "helm".to_string())])
     );
     assert_eq!(
-        patch.query.get("fieldManager").map(String::as_str),
-        Some("helm")
-    );
-    assert_eq!(
-        patch.body.unwrap(),
-        serde_json::json!({"data": {"message": "x", "revision": "2"}})
+        patch.body,
+        Some(json(r#"{"data": {"message": "x", "revision": "2"}}"#))
     );
     assert_eq!(
         env.api.object(&format!("{CM}/r-config")).unwrap()["data"]["message"],
         "x"
+    );
+    // Each group-version's document once, for the typed objects that exist.
+    assert_eq!(
+        env.openapi_reads(),
+        ["GET /openapi/v3/api/v1", "GET /openapi/v3/apis/apps/v1"]
+    );
+}
+
+/// A release Helm 3 wrote has no apply method: Helm 4's `--server-side auto` keeps it
+/// client-side, and so does whelm.
+#[test]
+fn auto_keeps_a_helm_3_release_client_side() {
+    let env = Env::new();
+    let c = chart("lifecycle");
+    env.ok(&["install", "r", &c, "--set", "hooks.enabled=false"]);
+    let path = format!("{SECRETS}/sh.helm.release.v1.r.v1");
+    let mut secret = env.api.object(&path).unwrap();
+    let mut rel = decode_release(&secret);
+    rel.as_object_mut().unwrap().remove("apply_method");
+    common::encode_release(&mut secret, &rel);
+    env.api.put_object(secret);
+    env.api.clear_requests();
+    env.ok(&[
+        "upgrade",
+        "r",
+        &c,
+        "--set",
+        "hooks.enabled=false",
+        "--set",
+        "message=x",
+    ]);
+    let p = env.object_writes();
+    assert_eq!(keys(&p), [format!("PATCH {CM}/r-config")]);
+    assert_eq!(
+        p[&format!("PATCH {CM}/r-config")].content_type.as_deref(),
+        Some(SMP)
+    );
+    assert_eq!(env.release("r", 2).unwrap()["apply_method"], "csa");
+}
+
+#[test]
+fn client_side_upgrade_patches_as_helm_and_keeps_what_others_changed() {
+    let env = Env::new();
+    let c = chart("csa");
+    env.ok(&["install", "r", &c, "--server-side=false"]);
+    // Others change the live objects: a scale, an annotation, an injected sidecar, a key.
+    env.edit(&format!("{DEPLOY}/r-web"), |d| {
+        d["spec"]["replicas"] = json!(3);
+        d["metadata"]["annotations"]["note"] = json!("by kubectl");
+        d["spec"]["template"]["spec"]["containers"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "sidecar", "image": "envoy"}));
+    });
+    env.edit(&format!("{CM}/r-config"), |cm| {
+        cm["data"]["x"] = json!("live");
+    });
+    env.edit(&format!("{GIZMOS}/r-gizmo"), |g| {
+        g["spec"]["owner"] = json!("ops");
+    });
+    env.api.clear_requests();
+    // The chart drops an env var and adds one, adds a port, drops a key and a field.
+    let values = env.file(
+        "v2.yaml",
+        "env:\n  - {name: MODE, value: blue}\n  - {name: COLOR, value: green}\n\
+         ports:\n  - {name: http, port: 80, targetPort: 8080}\n  - {name: https, port: 443, targetPort: 8443}\n\
+         data: {b: null}\n\
+         gizmo: {size: null, color: green}\n",
+    );
+    env.ok(&["upgrade", "r", &c, "-f", &values]);
+    let p = env.object_writes();
+    assert_eq!(
+        keys(&p),
+        sorted([
+            format!("PATCH {CM}/r-config"),
+            format!("PATCH {DEPLOY}/r-web"),
+            format!("PATCH {SVC}/r-svc"),
+            format!("PATCH {GIZMOS}/r-gizmo"),
+        ])
+    );
+    let body = |path: &str, content_type: &str| {
+        let r = &p[&format!("PATCH {path}")];
+        assert_eq!(r.content_type.as_deref(), Some(content_type), "{path}");
+        assert_eq!(r.query["fieldManager"], "helm");
+        r.body.clone().unwrap()
+    };
+    // Env by merge key: the new var, a delete directive for the dropped one, the chart's order.
+    // The sidecar (live only) and the replicas (not in the chart) are not mentioned.
+    assert_eq!(
+        body(&format!("{DEPLOY}/r-web"), SMP),
+        json(
+            r#"{"spec": {"template": {"spec": {
+                "$setElementOrder/containers": [{"name": "app"}],
+                "containers": [{
+                    "$setElementOrder/env": [{"name": "MODE"}, {"name": "COLOR"}],
+                    "env": [{"name": "COLOR", "value": "green"}, {"$patch": "delete", "name": "LEVEL"}],
+                    "name": "app"
+                }]
+            }}}}"#
+        )
+    );
+    assert_eq!(
+        body(&format!("{SVC}/r-svc"), SMP),
+        json(
+            r#"{"spec": {
+                "$setElementOrder/ports": [{"port": 80}, {"port": 443}],
+                "ports": [{"name": "https", "port": 443, "targetPort": 8443}]
+            }}"#
+        )
+    );
+    assert_eq!(
+        body(&format!("{CM}/r-config"), SMP),
+        json(r#"{"data": {"b": null}}"#)
+    );
+    // A custom resource: a two-way JSON merge patch from the previous manifest, which (as Helm
+    // builds it) lacks the ownership metadata the target carries.
+    let mut gizmo = json(r#"{"spec": {"color": "green", "size": null}}"#);
+    gizmo["metadata"] = json(OWNER_META);
+    assert_eq!(body(&format!("{GIZMOS}/r-gizmo"), MERGE), gizmo);
+
+    // Where that leaves the live objects.
+    let d = env.api.object(&format!("{DEPLOY}/r-web")).unwrap();
+    assert_eq!(d["spec"]["replicas"], 3);
+    assert_eq!(d["metadata"]["annotations"]["note"], "by kubectl");
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"],
+        json(
+            r#"[{"name": "app", "image": "registry.k8s.io/pause:3.10",
+                 "env": [{"name": "MODE", "value": "blue"}, {"name": "COLOR", "value": "green"}]},
+                {"name": "sidecar", "image": "envoy"}]"#
+        )
+    );
+    let svc = env.api.object(&format!("{SVC}/r-svc")).unwrap();
+    let ports: Vec<&Value> = svc["spec"]["ports"].as_array().unwrap().iter().collect();
+    assert_eq!(
+        ports.iter().map(|p| p["port"].clone()).collect::<Vec<_>>(),
+        [json!(80), json!(443)]
+    );
+    assert_eq!(
+        env.api.object(&format!("{CM}/r-config")).unwrap()["data"],
+        json(r#"{"a": "1", "x": "live"}"#)
+    );
+    assert_eq!(
+        env.api.object(&format!("{GIZMOS}/r-gizmo")).unwrap()["spec"],
+        json(r#"{"color": "green", "owner": "ops"}"#)
+    );
+    assert_eq!(
+        env.openapi_reads(),
+        ["GET /openapi/v3/api/v1", "GET /openapi/v3/apis/apps/v1"]
+    );
+
+    // The same chart again. The ConfigMap and Service are left alone; the Deployment still
+    // gets the container order (its live list has the sidecar), the custom resource the
+    // ownership metadata: both as Helm would send.
+    env.api.clear_requests();
+    env.ok(&["upgrade", "r", &c, "-f", &values]);
+    let p = env.object_writes();
+    assert_eq!(
+        keys(&p),
+        sorted([
+            format!("PATCH {DEPLOY}/r-web"),
+            format!("PATCH {GIZMOS}/r-gizmo")
+        ])
+    );
+    assert_eq!(
+        p[&format!("PATCH {DEPLOY}/r-web")].body,
+        Some(json(
+            r#"{"spec": {"template": {"spec": {"$setElementOrder/containers": [{"name": "app"}]}}}}"#
+        ))
+    );
+    assert_eq!(
+        p[&format!("PATCH {GIZMOS}/r-gizmo")].body,
+        Some(json!({"metadata": json(OWNER_META)}))
+    );
+}
+
+#[test]
+fn client_side_adoption_patches_from_the_target_on_install_and_from_the_live_object_on_upgrade() {
+    let env = Env::new();
+    let c = chart("csa");
+    // Someone else's objects, with fields of their own.
+    env.api
+        .put_object(serde_norway::from_str(include_str!("charts/csa/crds/gizmos.yaml")).unwrap());
+    env.api.put_object(json(
+        r#"{"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "r-config", "namespace": "default"},
+            "data": {"a": "0", "foreign": "x"}}"#,
+    ));
+    env.api.put_object(json(
+        r#"{"apiVersion": "csa.whelm.test/v1", "kind": "Gizmo",
+            "metadata": {"name": "r-gizmo", "namespace": "default"},
+            "spec": {"size": 5, "owner": "ops"}}"#,
+    ));
+    env.ok(&[
+        "install",
+        "r",
+        &c,
+        "--server-side=false",
+        "--take-ownership",
+    ]);
+    let p = env.object_writes();
+    assert_eq!(
+        keys(&p),
+        sorted([
+            format!("PATCH {CM}/r-config"),
+            format!("POST {DEPLOY}"),
+            format!("POST {SVC}"),
+            format!("PATCH {GIZMOS}/r-gizmo"),
+        ])
+    );
+    // Helm adopts with the target itself as the original: changes and additions, no deletions.
+    let mut cm = json(r#"{"data": {"a": "1", "b": "2"}}"#);
+    cm["metadata"] = json(OWNER_META);
+    assert_eq!(p[&format!("PATCH {CM}/r-config")].body, Some(cm));
+    assert_eq!(
+        p[&format!("PATCH {CM}/r-config")].content_type.as_deref(),
+        Some(SMP)
+    );
+    // --take-ownership with client-side apply: a three-way JSON merge patch for the custom
+    // resource (against the live object, so `owner` stays).
+    let mut gizmo = json(r#"{"spec": {"color": "red", "size": 1}}"#);
+    gizmo["metadata"] = json(OWNER_META);
+    assert_eq!(p[&format!("PATCH {GIZMOS}/r-gizmo")].body, Some(gizmo));
+    assert_eq!(
+        p[&format!("PATCH {GIZMOS}/r-gizmo")]
+            .content_type
+            .as_deref(),
+        Some(MERGE)
+    );
+    assert_eq!(
+        env.api.object(&format!("{GIZMOS}/r-gizmo")).unwrap()["spec"],
+        json(r#"{"color": "red", "owner": "ops", "size": 1}"#)
+    );
+    assert_eq!(
+        env.api.object(&format!("{CM}/r-config")).unwrap()["data"],
+        json(r#"{"a": "1", "b": "2", "foreign": "x"}"#)
+    );
+
+    // An upgrade brings an object that exists but was never the release's: Helm has no
+    // original for it and diffs from the live object, so whatever the chart does not set —
+    // server-filled metadata included — is sent as null.
+    env.api.put_object(json(
+        r#"{"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "r-adopted", "namespace": "default", "labels": {"team": "x"}},
+            "data": {"owner": "someone", "extra": "y"}}"#,
+    ));
+    let live = env.api.object(&format!("{CM}/r-adopted")).unwrap();
+    env.api.clear_requests();
+    env.ok(&[
+        "upgrade",
+        "r",
+        &c,
+        "--set",
+        "adopted.enabled=true",
+        "--take-ownership",
+    ]);
+    let p = env.object_writes();
+    // (The custom resource gets its ownership metadata again, as on every upgrade.)
+    assert_eq!(
+        keys(&p),
+        sorted([
+            format!("PATCH {CM}/r-adopted"),
+            format!("PATCH {GIZMOS}/r-gizmo")
+        ])
+    );
+    assert_eq!(
+        p[&format!("PATCH {GIZMOS}/r-gizmo")].body,
+        Some(json!({"metadata": json(OWNER_META)}))
+    );
+    let mut want = json(
+        r#"{"data": {"extra": null, "owner": "chart"},
+            "metadata": {"creationTimestamp": null, "resourceVersion": null, "uid": null,
+                         "labels": {"app.kubernetes.io/managed-by": "Helm", "team": null}}}"#,
+    );
+    want["metadata"]["annotations"] = json(OWNER_META)["annotations"].clone();
+    assert_eq!(
+        live["metadata"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        [
+            "creationTimestamp",
+            "labels",
+            "name",
+            "namespace",
+            "resourceVersion",
+            "uid"
+        ],
+        "the live object the expected patch is worked out from"
+    );
+    assert_eq!(p[&format!("PATCH {CM}/r-adopted")].body, Some(want));
+    let adopted = env.api.object(&format!("{CM}/r-adopted")).unwrap();
+    assert_eq!(adopted["data"], json(r#"{"owner": "chart"}"#));
+    assert_eq!(adopted["metadata"]["uid"], live["metadata"]["uid"]);
+}
+
+#[test]
+fn client_side_patch_needs_the_openapi_document_and_says_so() {
+    let env = Env::new();
+    let c = chart("csa");
+    env.ok(&["install", "r", &c, "--server-side=false"]);
+    env.api.fail_next(
+        "GET",
+        "/openapi/v3/apis/apps/v1",
+        503,
+        "ServiceUnavailable",
+        "the server is currently unable to handle the request",
+    );
+    let err = env.err(&["upgrade", "r", &c, "--set", "image=other"]);
+    assert!(
+        err.contains(
+            "failed to create patch: reading the OpenAPI v3 document of apps/v1 for \
+             Deployment \"r-web\" in namespace \"default\": GET /openapi/v3/apis/apps/v1: \
+             the server is currently unable to handle the request; client-side apply \
+             (--server-side=false) reads the patch metadata of built-in kinds from there; \
+             use --server-side=true to apply without it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(env.release("r", 2).unwrap()["info"]["status"], "failed");
+    assert!(
+        env.object_writes()
+            .keys()
+            .all(|k| !k.starts_with(&format!("PATCH {DEPLOY}"))),
+        "nothing sent for the Deployment"
+    );
+
+    // A kind the document does not describe (the fixture's apps/v1 has no DaemonSet).
+    let ds = env.file(
+        "ds/Chart.yaml",
+        "apiVersion: v2\nname: ds\nversion: 0.1.0\n",
+    );
+    let ds = Path::new(&ds)
+        .parent()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    env.file(
+        "ds/templates/ds.yaml",
+        concat!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n",
+            "  selector: {matchLabels: {app: agent}}\n  template:\n",
+            "    metadata: {labels: {app: agent}}\n",
+            "    spec: {containers: [{name: a, image: '{{ .Values.image | default \"busybox\" }}'}]}\n",
+        ),
+    );
+    env.ok(&["install", "d", &ds, "--server-side=false"]);
+    let err = env.err(&["upgrade", "d", &ds, "--set", "image=other"]);
+    assert!(
+        err.contains(
+            "failed to create patch: the OpenAPI v3 document of apps/v1 \
+             (GET /openapi/v3/apis/apps/v1) has no schema for kind DaemonSet \
+             (DaemonSet \"agent\" in namespace \"default\")"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn force_replace_puts_existing_objects_and_needs_client_side_apply() {
+    let env = Env::new();
+    let c = chart("csa");
+    env.ok(&["install", "r", &c, "--server-side=false"]);
+    let rv = |path: &str| env.api.object(path).unwrap()["metadata"]["resourceVersion"].clone();
+    let deploy_rv = rv(&format!("{DEPLOY}/r-web"));
+    env.api.clear_requests();
+    env.ok(&[
+        "upgrade",
+        "r",
+        &c,
+        "--force-replace",
+        "--set",
+        "image=other",
+    ]);
+    let w = env.object_writes();
+    assert_eq!(
+        keys(&w),
+        sorted([
+            format!("PUT {CM}/r-config"),
+            format!("PUT {DEPLOY}/r-web"),
+            format!("PUT {SVC}/r-svc"),
+            format!("PUT {GIZMOS}/r-gizmo"),
+        ])
+    );
+    let put = &w[&format!("PUT {DEPLOY}/r-web")];
+    assert_eq!(
+        put.query,
+        BTreeMap::from([
+            ("fieldManager".to_string(), "helm".to_string()),
+            ("fieldValidation".to_string(), "Strict".to_string())
+        ])
+    );
+    let body = put.body.as_ref().unwrap();
+    assert_eq!(body["metadata"]["resourceVersion"], deploy_rv);
+    assert_eq!(
+        body["spec"]["template"]["spec"]["containers"][0]["image"],
+        "other"
+    );
+    assert!(env.openapi_reads().is_empty(), "replacing needs no patch");
+
+    // The deprecated spelling, and the flags Helm keeps apart.
+    let out = env.run(&["upgrade", "r", &c, "--force"]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("Flag --force has been deprecated, use --force-replace instead")
+    );
+    let err = env.err(&["upgrade", "r", &c, "--force-replace", "--force-conflicts"]);
+    assert!(
+        err.contains(
+            "if any flags in the group [force-replace force-conflicts] are set none of the \
+             others can be; [force-conflicts force-replace] were all set"
+        ),
+        "{err}"
+    );
+
+    // A server-side applied release: Helm refuses to replace.
+    env.ok(&[
+        "install",
+        "s",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false",
+    ]);
+    let err = env.err(&[
+        "upgrade",
+        "s",
+        &chart("lifecycle"),
+        "--set",
+        "hooks.enabled=false",
+        "--force-replace",
+    ]);
+    assert!(
+        err.contains("invalid operation: cannot use server-side apply and force replace together"),
+        "{err}"
     );
 }
 

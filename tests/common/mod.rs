@@ -81,6 +81,17 @@ pub fn decode_release(secret: &serde_json::Value) -> serde_json::Value {
     serde_json::from_str(&json).expect("release JSON")
 }
 
+/// The inverse of [`decode_release`]: `secret` with `data.release` set to `release`.
+pub fn encode_release(secret: &mut serde_json::Value, release: &serde_json::Value) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(release.to_string().as_bytes()).expect("gzip");
+    let inner = b64.encode(gz.finish().expect("gzip"));
+    secret["data"]["release"] = serde_json::json!(b64.encode(inner));
+}
+
 /// Splits a corpus `cmd.txt` / `lint_cmd.txt` line like a shell would (the corpus uses only
 /// simple quoting).
 pub fn shell_words(s: &str) -> Vec<String> {

@@ -29,8 +29,13 @@
 //!   few columns per kind (see `as_table`), and metadata-only answers;
 //! - server-side apply with per-manager field ownership, conflicts (409 with the
 //!   real message), `force`, removal of fields a manager stops sending,
-//!   `dryRun=All`; merge / strategic-merge (as merge) / JSON patches and
-//!   PUT/POST record their field manager as an `Update` manager;
+//!   `dryRun=All`; merge / strategic-merge / JSON patches and PUT/POST record
+//!   their field manager as an `Update` manager;
+//! - `/openapi/v3` and the OpenAPI v3 documents of core v1 and apps/v1 (a
+//!   hand-written subset: tests/fixtures/openapi-v3), whose patch metadata
+//!   strategic merge patches of the kinds they describe are applied with
+//!   (whelm's `kube::patch::apply`, checked against apimachinery's cases);
+//!   other kinds take a strategic merge patch as a JSON merge patch;
 //! - namespaces must exist (unless [`Options::auto_namespaces`]);
 //! - a stand-in for controllers: see [`Behaviour`].
 //!
@@ -1140,6 +1145,28 @@ fn conflict_error(conflicts: &[Conflict]) -> ApiError {
 }
 
 // ---------------------------------------------------------------------------
+// OpenAPI v3
+
+/// The OpenAPI v3 documents served: hand-written subsets for core v1 and apps/v1
+/// (tests/fixtures/openapi-v3) carrying the patch extensions client-side apply reads.
+fn openapi_document(group: &str, version: &str) -> Option<Value> {
+    let text = match (group, version) {
+        ("", "v1") => include_str!("../fixtures/openapi-v3/api__v1.json"),
+        ("apps", "v1") => include_str!("../fixtures/openapi-v3/apis__apps__v1.json"),
+        _ => return None,
+    };
+    Some(serde_json::from_str(text).expect("the OpenAPI fixtures are JSON"))
+}
+
+/// `GET /openapi/v3`: the documents served, by path.
+fn openapi_index() -> Value {
+    json!({"paths": {
+        "api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=fixture"},
+        "apis/apps/v1": {"serverRelativeURL": "/openapi/v3/apis/apps/v1?hash=fixture"},
+    }})
+}
+
+// ---------------------------------------------------------------------------
 // Patches
 
 /// RFC 7386 JSON merge patch. Strategic-merge directives (`$patch`,
@@ -1855,6 +1882,13 @@ impl State {
             return Reply::Json(401, error.status());
         }
         let result = match segments.as_slice() {
+            ["openapi", "v3"] => Ok((200, openapi_index())),
+            ["openapi", "v3", "api", v] => openapi_document("", v)
+                .ok_or_else(path_not_found)
+                .map(|d| (200, d)),
+            ["openapi", "v3", "apis", g, v] => openapi_document(g, v)
+                .ok_or_else(path_not_found)
+                .map(|d| (200, d)),
             ["api"] => Ok((200, self.api_versions())),
             ["apis"] => Ok((200, self.group_list())),
             ["apis", group] => self.group(group),
@@ -2563,7 +2597,20 @@ impl State {
                     {
                         return Err(conflict(&t.rt.group, &t.rt.plural, &name, MODIFIED));
                     }
-                    merge_patch(&mut new, &patch);
+                    if content_type == "application/strategic-merge-patch+json"
+                        && let Some(doc) = openapi_document(&t.rt.group, &t.rt.version)
+                        && let Some(schema) = whelm::kube::openapi::Schema::for_kind(
+                            &doc,
+                            &t.rt.group,
+                            &t.rt.version,
+                            &t.rt.kind,
+                        )
+                    {
+                        new = whelm::kube::patch::apply(&new, &patch, schema)
+                            .map_err(|e| ApiError::new(400, "BadRequest", e))?;
+                    } else {
+                        merge_patch(&mut new, &patch);
+                    }
                 }
                 let status_only = t.subresource.as_deref() == Some("status");
                 if status_only {

@@ -82,6 +82,8 @@ pub struct DeployOptions {
     pub post_renderer_args: Vec<String>,
     pub server_side: ServerSide,
     pub force_conflicts: bool,
+    /// `--force-replace`: client-side apply replaces existing objects (PUT) instead of patching.
+    pub force_replace: bool,
     pub dry_run: DryRun,
     pub wait: WaitStrategy,
     pub wait_for_jobs: bool,
@@ -406,22 +408,26 @@ pub async fn apply_all(
     apply_over(cfg, items, &[], opts).await
 }
 
-/// As [`apply_all`], with the previous revision's objects (client-side apply patches from them).
+/// As [`apply_all`], with the objects client-side apply patches from (Helm's `originals`: the
+/// previous revision's objects on upgrade and rollback; on install, the targets themselves,
+/// since Helm adopts an existing object with itself as the original). An object missing from
+/// `originals` is patched against its live state.
 pub async fn apply_over(
     cfg: &Configuration,
     items: &[Resource],
     originals: &[Resource],
     opts: &ApplyOptions,
 ) -> Result<(), String> {
+    if opts.force_replace && !opts.client_side {
+        return Err(resource::FORCE_REPLACE_WITH_SSA.to_string());
+    }
     let cluster = cfg.cluster()?;
     let results = resource::in_waves(items, |r| async move {
-        let applied = if opts.client_side {
+        if opts.client_side {
             let original = originals.iter().find(|o| o.key() == r.key());
-            cluster.apply_client_side(r, original, opts).await
-        } else {
-            cluster.apply(r, opts).await
-        };
-        applied.map_err(|e| {
+            return cluster.apply_client_side(r, original, opts).await.map(drop);
+        }
+        cluster.apply(r, opts).await.map(drop).map_err(|e| {
             if e.is_conflict() {
                 format!(
                     "conflict occurred while applying object {}/{} {}: {e}",
@@ -619,13 +625,14 @@ pub fn set_owner(items: &mut [Resource], release: &str, namespace: &str) {
 }
 
 /// Objects that already exist: for `--take-ownership` they are adopted; otherwise each must
-/// carry this release's ownership metadata (Helm's `existingResourceConflict`).
+/// carry this release's ownership metadata (Helm's `existingResourceConflict`). Returns how
+/// many exist.
 pub async fn check_existing(
     cfg: &Configuration,
     items: &[Resource],
     release: &str,
     take_ownership: bool,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let cluster = cfg.cluster()?;
     use futures::stream::{self, StreamExt};
     // Nothing can exist in a namespace that does not: one GET of a namespace that holds two
@@ -662,6 +669,7 @@ pub async fn check_existing(
         .buffered(resource::MAX_IN_FLIGHT)
         .collect()
         .await;
+    let mut existing = 0;
     for (r, live) in items.into_iter().zip(lives) {
         let live = live.map_err(|e| {
             format!(
@@ -669,14 +677,17 @@ pub async fn check_existing(
                 r.describe()
             )
         })?;
-        if let Some(live) = live
-            && !take_ownership
+        let Some(live) = live else {
+            continue;
+        };
+        existing += 1;
+        if !take_ownership
             && let Some(e) = resource::ownership_error(r, &live, release, &cfg.namespace)
         {
             return Err(e);
         }
     }
-    Ok(())
+    Ok(existing)
 }
 
 /// Who owns the live counterpart of an object of the release.

@@ -182,7 +182,7 @@ pub async fn run(
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     deploy::set_owner(&mut items, &release.name, &release.namespace);
     clock.mark("objects built");
-    deploy::check_existing(cfg, &items, &release.name, d.take_ownership)
+    let existing = deploy::check_existing(cfg, &items, &release.name, d.take_ownership)
         .await
         .map_err(|e| format!("unable to continue with install: {e}"))?;
     clock.mark("ownership check");
@@ -190,9 +190,13 @@ pub async fn run(
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
         client_side: !ssa,
+        // Helm only updates (and so replaces, or refuses --force-replace with server-side
+        // apply) when it adopts existing objects; otherwise it creates.
+        force_replace: d.force_replace && existing > 0,
+        three_way_unstructured: d.take_ownership,
     };
     if d.dry_run.is_dry() {
-        deploy::apply_all(cfg, &items, &apply).await?;
+        deploy::apply_over(cfg, &items, &items, &apply).await?;
         release.set_status(Status::PendingInstall, "Dry run complete");
         return Ok(Outcome {
             release,
@@ -278,7 +282,9 @@ async fn perform(
             .await
             .map_err(|e| format!("failed pre-install: {e}"))?;
     }
-    deploy::apply_all(cfg, items, apply).await?;
+    // Helm adopts an existing object with the target itself as the original: the patch only
+    // adds and changes.
+    deploy::apply_over(cfg, items, items, apply).await?;
     deploy::wait_ready(cfg, items, d).await?;
     if !d.no_hooks {
         deploy::run_hooks(cfg, release, "post-install", d)

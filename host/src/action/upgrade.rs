@@ -71,12 +71,14 @@ async fn recover(storage: &Storage, name: &str) -> Result<lock::Recovery, String
     Ok(recovery)
 }
 
-/// Helm 4's `--server-side auto`: keep the method the current revision used.
-fn use_ssa(s: ServerSide, current: &Release) -> bool {
+/// Helm 4's `--server-side auto` (`getUpgradeServerSideValue`): keep the method `basis` was
+/// applied with — server-side only if it says `ssa`, so a release Helm 3 wrote (no apply
+/// method) stays client-side, as Helm 4 keeps it.
+fn use_ssa(s: ServerSide, basis: &Release) -> bool {
     match s {
         ServerSide::True => true,
         ServerSide::False => false,
-        ServerSide::Auto => current.apply_method != "csa",
+        ServerSide::Auto => basis.apply_method == "ssa",
     }
 }
 
@@ -248,9 +250,9 @@ async fn change(
             (current.status() == Status::Deployed).then_some(current),
         );
     }
-    let mut current_items = deploy::build_lenient(cfg, &current.manifest).await?;
-    // As applied: with the ownership metadata (client-side apply diffs against these).
-    deploy::set_owner(&mut current_items, &current.name, &current.namespace);
+    // As Helm builds them: without the ownership metadata (client-side apply's JSON merge
+    // patches diff against these, so the metadata shows as added, as in Helm's).
+    let current_items = deploy::build_lenient(cfg, &current.manifest).await?;
     let mut target = deploy::build(cfg, &release.manifest).await.map_err(|e| {
         format!("unable to build kubernetes objects from new release manifest: {e}")
     })?;
@@ -272,9 +274,11 @@ async fn change(
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
         client_side: release.apply_method == "csa",
+        force_replace: d.force_replace,
+        three_way_unstructured: false,
     };
     if d.dry_run.is_dry() {
-        deploy::apply_all(cfg, &target, &apply).await?;
+        deploy::apply_over(cfg, &target, &current_items, &apply).await?;
         release.set_status(Status::PendingUpgrade, "Dry run complete");
         return Ok(Outcome { release, messages });
     }
@@ -343,6 +347,7 @@ async fn change(
                         timeout: d.timeout,
                         no_hooks: d.no_hooks,
                         force_conflicts: d.force_conflicts,
+                        force_replace: d.force_replace,
                         server_side: d.server_side,
                         history_max: d.history_max,
                         cleanup_on_fail: d.cleanup_on_fail,
@@ -434,7 +439,8 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
             .map_err(|e| e.to_string())?,
     };
     let now = GoTime::now();
-    let ssa = use_ssa(o.deploy.server_side, &current);
+    // Helm decides by the revision rolled back to, not the current one.
+    let ssa = use_ssa(o.deploy.server_side, &target);
     let mut info = target.info.clone().unwrap_or_default();
     info.first_deployed = current.info.as_ref().and_then(|i| i.first_deployed.clone());
     info.last_deployed = Some(now);
@@ -469,4 +475,22 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
         &clock,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_keeps_the_apply_method_and_helm_3_releases_stay_client_side() {
+        let with = |m: &str| Release {
+            apply_method: m.into(),
+            ..Default::default()
+        };
+        assert!(use_ssa(ServerSide::Auto, &with("ssa")));
+        assert!(!use_ssa(ServerSide::Auto, &with("csa")));
+        assert!(!use_ssa(ServerSide::Auto, &with("")), "written by Helm 3");
+        assert!(use_ssa(ServerSide::True, &with("")));
+        assert!(!use_ssa(ServerSide::False, &with("ssa")));
+    }
 }

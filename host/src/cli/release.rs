@@ -105,6 +105,12 @@ pub struct ApplyArgs {
     /// If set server-side apply will force changes against conflicts
     #[arg(long = "force-conflicts")]
     pub force_conflicts: bool,
+    /// Force resource updates by replacement
+    #[arg(long = "force-replace")]
+    pub force_replace: bool,
+    /// Deprecated: use --force-replace instead
+    #[arg(long = "force", hide = true)]
+    pub force: bool,
     /// Simulate the operation: "client" (no cluster) or "server" (reads and validates against the cluster, changes nothing)
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: Option<String>,
@@ -127,6 +133,20 @@ impl ApplyArgs {
                 WaitStrategy::parse(v).map_err(|e| Failure(e.to_string()))?
             }
         };
+        // cobra's MarkFlagsMutuallyExclusive, as Helm words it.
+        for (flag, set) in [("force-replace", self.force_replace), ("force", self.force)] {
+            if set && self.force_conflicts {
+                let mut both = [flag, "force-conflicts"];
+                both.sort_unstable();
+                return Err(Failure(format!(
+                    "if any flags in the group [{flag} force-conflicts] are set none of the others can be; [{}] were all set",
+                    both.join(" ")
+                )));
+            }
+        }
+        if self.force {
+            eprintln!("Flag --force has been deprecated, use --force-replace instead");
+        }
         Ok(DeployOptions {
             wait,
             wait_for_jobs: self.wait_for_jobs,
@@ -134,6 +154,7 @@ impl ApplyArgs {
             no_hooks: self.no_hooks,
             server_side: ServerSide::parse(&self.server_side).map_err(Failure)?,
             force_conflicts: self.force_conflicts,
+            force_replace: self.force_replace || self.force,
             dry_run: DryRun::parse(self.dry_run.as_deref()).map_err(Failure)?,
             history_max: self.history_max,
             cleanup_on_fail: self.cleanup_on_fail,

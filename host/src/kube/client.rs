@@ -112,6 +112,8 @@ pub struct Cluster {
     /// The server's URL (for messages).
     pub server: String,
     throttle: Arc<Throttle>,
+    /// OpenAPI v3 documents read this run (client-side apply's patch metadata).
+    pub(super) openapi: super::openapi::Documents,
 }
 
 /// Where the kubeconfig comes from: the flag, else every file in `$KUBECONFIG`, else the default.
@@ -303,6 +305,7 @@ impl Cluster {
                 burst,
                 state: Mutex::new((burst, Instant::now())),
             }),
+            openapi: Default::default(),
         }
     }
 

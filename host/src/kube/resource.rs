@@ -6,6 +6,10 @@
 //! `--dry-run=server`). The field manager is `helm` — the name Helm 4 derives from its binary —
 //! so that whelm and Helm own the same fields and a user can switch between them without
 //! conflicts (`WHELM_FIELD_MANAGER` overrides it).
+//!
+//! With `--server-side=false` (and for releases installed that way) it is Helm's client-side
+//! apply instead: create, or patch with the strategic merge or JSON merge patch Helm computes
+//! ([`Cluster::apply_client_side`], [`super::patch`]), or replace with `--force-replace`.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::client::{ApiError, Cluster, query_escape};
 use super::discovery::{ResourceInfo, ServerInfo};
+use super::{openapi, patch};
 use crate::render::assemble::split_manifests;
 
 /// The REST path of `plural` in `api_version` (core `v1` under `/api`, groups under `/apis`),
@@ -162,9 +167,31 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+/// A manifest document as the JSON object Helm sends: its builder turns YAML into JSON
+/// (sigs.k8s.io/yaml, where an integral number prints without a fraction) and decodes that with
+/// int64s kept, so `port: 80` goes out as `80`, not `80.0` — which a typed field (`int32`)
+/// would refuse in a create, replace or merge patch.
 fn to_json(v: &whelm_template::value::Value) -> Result<Value, String> {
     let text = whelm_template::json::marshal_typed(v)?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    let mut value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    integral_numbers_as_ints(&mut value);
+    Ok(value)
+}
+
+fn integral_numbers_as_ints(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.fract() == 0.0
+                && f.abs() < 9.2e18
+            {
+                *v = json!(f as i64);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(integral_numbers_as_ints),
+        Value::Object(m) => m.values_mut().for_each(integral_numbers_as_ints),
+        _ => {}
+    }
 }
 
 /// The `# Source:` path a document of a release manifest carries, if any.
@@ -279,38 +306,20 @@ fn map_object(
 pub struct ApplyOptions {
     pub force_conflicts: bool,
     pub dry_run: bool,
-    /// `--server-side=false`: client-side apply (create, else a JSON merge patch computed from
-    /// the previous revision's object), for releases Helm 3 or `--server-side=false` manage.
+    /// `--server-side=false`: client-side apply as Helm 4 does it (see
+    /// [`Cluster::apply_client_side`]), for releases Helm 3 or `--server-side=false` manage.
     pub client_side: bool,
+    /// `--force-replace`: client-side apply replaces (PUT) existing objects instead of patching.
+    pub force_replace: bool,
+    /// Patch untyped objects (custom resources) with a three-way JSON merge patch against the
+    /// live object rather than a two-way one from the original: Helm does for
+    /// `install --take-ownership --server-side=false` only.
+    pub three_way_unstructured: bool,
 }
 
-/// A JSON merge patch (RFC 7386) taking `from` to `to`: changed and new fields as in `to`,
-/// fields `from` had and `to` dropped set to null (so they are removed from the live object).
-pub fn merge_patch(from: &Value, to: &Value) -> Value {
-    match (from, to) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut out = serde_json::Map::new();
-            for (k, v) in b {
-                match a.get(k) {
-                    Some(old) if old == v => {}
-                    Some(old) => {
-                        out.insert(k.clone(), merge_patch(old, v));
-                    }
-                    None => {
-                        out.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-            for k in a.keys() {
-                if !b.contains_key(k) {
-                    out.insert(k.clone(), Value::Null);
-                }
-            }
-            Value::Object(out)
-        }
-        _ => to.clone(),
-    }
-}
+/// Helm's error for `--force-replace` on a server-side apply.
+pub const FORCE_REPLACE_WITH_SSA: &str =
+    "invalid operation: cannot use server-side apply and force replace together";
 
 /// `DeleteOptions.propagationPolicy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,49 +383,129 @@ impl Cluster {
         .await
     }
 
-    /// Client-side apply: creates `r` when absent, else patches the live object with the merge
-    /// patch from `original` (the object as the previous revision rendered it, if any) to `r`.
+    /// Client-side apply as Helm 4's `Client.Update` does it (`--server-side=false`): creates `r`
+    /// when it does not exist; else, with `--force-replace`, replaces it (PUT); else patches the
+    /// live object with Helm's patch from `original` to `r` (the previous revision's object; when
+    /// `None`, the object is new to the release and Helm takes the live object as the baseline):
+    ///
+    /// - typed kinds (client-go's, see [`openapi::is_strategic`]): a three-way strategic merge
+    ///   patch against the live object, with patch metadata from the cluster's OpenAPI v3
+    ///   document (read once per group-version);
+    /// - others: a JSON merge patch, two-way from `original`, or three-way against the live
+    ///   object when [`ApplyOptions::three_way_unstructured`].
+    ///
+    /// An empty patch is not sent. Returns the object the server answers with (the live one when
+    /// nothing changed). Errors read as Helm's.
     pub async fn apply_client_side(
         &self,
         r: &Resource,
         original: Option<&Resource>,
         o: &ApplyOptions,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, String> {
         let mut query = format!("fieldManager={}", query_escape(&field_manager()));
         if o.dry_run {
             query.push_str("&dryRun=All");
         }
         let encode = |v: &Value| {
-            serde_json::to_vec(v).map_err(|e| ApiError::Decode {
-                what: r.id(),
-                detail: e.to_string(),
-            })
+            serde_json::to_vec(v).map_err(|e| format!("encoding {}: {e}", r.describe()))
         };
-        if self.get_live(r).await?.is_none() {
-            let path = format!(
-                "{}?{query}",
-                r.path().rsplit_once('/').map(|(c, _)| c).unwrap_or("")
-            );
+        let live = self
+            .get_live(r)
+            .await
+            .map_err(|e| format!("could not get information about the resource: {e}"))?;
+        let Some(live) = live else {
             return self
                 .call(
                     Method::POST,
-                    &path,
+                    &format!("{}?{query}", r.collection_path()),
                     Some("application/json"),
                     Some(encode(&r.object)?),
                 )
-                .await;
-        }
-        let patch = match original {
-            Some(orig) => merge_patch(&orig.object, &r.object),
-            None => r.object.clone(),
+                .await
+                .map_err(|e| format!("failed to create resource: {e}"));
         };
+        if o.force_replace {
+            // cli-runtime's Replace: the live resourceVersion unless the object names one.
+            let mut object = r.object.clone();
+            let rv = |v: &Value| {
+                v.pointer("/metadata/resourceVersion")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            if rv(&object).is_empty() && !rv(&live).is_empty() && object["metadata"].is_object() {
+                object["metadata"]["resourceVersion"] = json!(rv(&live));
+            }
+            return self
+                .call(
+                    Method::PUT,
+                    &format!("{}?{query}&fieldValidation=Strict", r.path()),
+                    Some("application/json"),
+                    Some(encode(&object)?),
+                )
+                .await
+                .map_err(|e| format!("failed to replace object: {e}"));
+        }
+        let original = original.map(|o| &o.object).unwrap_or(&live);
+        let (patch, content_type) = self
+            .client_side_patch(r, original, &live, o)
+            .await
+            .map_err(|e| format!("failed to create patch: {e}"))?;
+        if patch.as_object().is_some_and(|m| m.is_empty()) {
+            // Helm: "no changes detected".
+            return Ok(live);
+        }
         self.call(
             Method::PATCH,
             &format!("{}?{query}", r.path()),
-            Some("application/merge-patch+json"),
+            Some(content_type),
             Some(encode(&patch)?),
         )
         .await
+        .map_err(|e| format!("cannot patch {:?} with kind {}: {e}", r.name, r.kind))
+    }
+
+    /// Helm's `createPatch`: the patch from `original` to `r` given the live object, and its
+    /// content type.
+    async fn client_side_patch(
+        &self,
+        r: &Resource,
+        original: &Value,
+        live: &Value,
+        o: &ApplyOptions,
+    ) -> Result<(Value, &'static str), String> {
+        if !openapi::is_strategic(&r.api_version, &r.kind) {
+            let patch = if o.three_way_unstructured {
+                patch::three_way_merge_patch(original, &r.object, live)?
+            } else {
+                patch::merge_patch(original, &r.object)
+            };
+            return Ok((patch, "application/merge-patch+json"));
+        }
+        let (group, version) = r
+            .api_version
+            .rsplit_once('/')
+            .unwrap_or(("", &r.api_version));
+        let advice = "client-side apply (--server-side=false) reads the patch metadata of built-in \
+                      kinds from there; use --server-side=true to apply without it";
+        let path = openapi::document_path(&r.api_version);
+        let doc = self.openapi_document(&r.api_version).await.map_err(|e| {
+            format!(
+                "reading the OpenAPI v3 document of {} for {}: GET {path}: {e}; {advice}",
+                r.api_version,
+                r.describe()
+            )
+        })?;
+        let schema = openapi::Schema::for_kind(&doc, group, version, &r.kind).ok_or_else(|| {
+            format!(
+                "the OpenAPI v3 document of {} (GET {path}) has no schema for kind {} ({}); {advice}",
+                r.api_version,
+                r.kind,
+                r.describe()
+            )
+        })?;
+        let patch = patch::three_way(original, &r.object, live, schema)?;
+        Ok((patch, "application/strategic-merge-patch+json"))
     }
 
     /// The live object, or `None` when it does not exist.
@@ -615,14 +704,23 @@ mod tests {
     }
 
     #[test]
-    fn merge_patch_removes_dropped_fields() {
-        let from = serde_json::json!({"data": {"a": "1", "b": "2"}, "metadata": {"name": "x"}});
-        let to = serde_json::json!({"data": {"a": "1", "c": "3"}, "metadata": {"name": "x"}});
-        assert_eq!(
-            merge_patch(&from, &to),
-            serde_json::json!({"data": {"b": null, "c": "3"}})
+    fn manifest_numbers_go_out_as_helm_sends_them() {
+        let mut info = ServerInfo::default();
+        info.resources.insert(
+            ("v1".into(), "Service".into()),
+            ResourceInfo {
+                plural: "services".into(),
+                namespaced: true,
+            },
         );
-        assert_eq!(merge_patch(&Value::Null, &to), to);
+        let items = build(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    x: 1.0\n    w: 1.5\n    z: 1e21\n",
+            "default",
+            &info,
+        )
+        .unwrap();
+        let text = serde_json::to_string(&items[0].object["spec"]).unwrap();
+        assert_eq!(text, r#"{"ports":[{"port":80,"w":1.5,"x":1,"z":1e+21}]}"#);
     }
 
     #[test]
