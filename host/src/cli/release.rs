@@ -133,6 +133,9 @@ impl ApplyArgs {
                 WaitStrategy::parse(v).map_err(|e| Failure(e.to_string()))?
             }
         };
+        if self.force {
+            eprintln!("Flag --force has been deprecated, use --force-replace instead");
+        }
         // cobra's MarkFlagsMutuallyExclusive, as Helm words it.
         for (flag, set) in [("force-replace", self.force_replace), ("force", self.force)] {
             if set && self.force_conflicts {
@@ -143,9 +146,6 @@ impl ApplyArgs {
                     both.join(" ")
                 )));
             }
-        }
-        if self.force {
-            eprintln!("Flag --force has been deprecated, use --force-replace instead");
         }
         Ok(DeployOptions {
             wait,
