@@ -753,6 +753,8 @@ fn status_resources_match_helm() {
         std::thread::sleep(Duration::from_millis(500));
     }
     assert!(same, "whelm's status -o json differs from helm's");
+}
+
 /// Client-side apply (`--server-side=false`): whelm and helm install the same chart as two
 /// releases, the same edits are made to both releases' live objects, both upgrade with the
 /// same chart change; the live objects must end up alike, and where Helm's three-way patch
