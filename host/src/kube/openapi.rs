@@ -155,8 +155,9 @@ impl<'a> Schema<'a> {
 }
 
 /// The group-versions of client-go's scheme (k8s.io/client-go v0.36 `kubernetes/scheme`) plus
-/// apiextensions.k8s.io, which Helm adds to it: the objects Helm converts to typed Go structs
-/// and patches with a strategic merge patch. Everything else — custom resources, aggregated
+/// apiextensions.k8s.io, which Helm adds to it — the very list Helm reports as its default
+/// `.Capabilities.APIVersions`, so [`crate::render::DEFAULT_API_VERSIONS`] serves — are the
+/// objects Helm converts to typed Go structs and patches with a strategic merge patch. Everything else — custom resources, aggregated
 /// APIs, versions client-go does not know — stays unstructured and gets a JSON merge patch.
 ///
 /// Why a list and not a property of the cluster: nothing the apiserver serves says whether a
@@ -164,66 +165,7 @@ impl<'a> Schema<'a> {
 /// the `ObjectMeta` it embeds: `finalizers`, `ownerReferences`), and built-in kinds such as
 /// ConfigMap have none outside their metadata, so "has patch extensions" cannot tell them apart.
 /// The list is short and changes only when Kubernetes adds an API group.
-const SCHEME_GROUP_VERSIONS: &[&str] = &[
-    "v1",
-    "admissionregistration.k8s.io/v1",
-    "admissionregistration.k8s.io/v1alpha1",
-    "admissionregistration.k8s.io/v1beta1",
-    "internal.apiserver.k8s.io/v1alpha1",
-    "apps/v1",
-    "apps/v1beta1",
-    "apps/v1beta2",
-    "authentication.k8s.io/v1",
-    "authentication.k8s.io/v1alpha1",
-    "authentication.k8s.io/v1beta1",
-    "authorization.k8s.io/v1",
-    "authorization.k8s.io/v1beta1",
-    "autoscaling/v1",
-    "autoscaling/v2",
-    "batch/v1",
-    "batch/v1beta1",
-    "certificates.k8s.io/v1",
-    "certificates.k8s.io/v1alpha1",
-    "certificates.k8s.io/v1beta1",
-    "coordination.k8s.io/v1",
-    "coordination.k8s.io/v1alpha2",
-    "coordination.k8s.io/v1beta1",
-    "discovery.k8s.io/v1",
-    "discovery.k8s.io/v1beta1",
-    "events.k8s.io/v1",
-    "events.k8s.io/v1beta1",
-    "extensions/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1",
-    "flowcontrol.apiserver.k8s.io/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1beta2",
-    "flowcontrol.apiserver.k8s.io/v1beta3",
-    "lifecycle.k8s.io/v1alpha1",
-    "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1",
-    "node.k8s.io/v1",
-    "node.k8s.io/v1alpha1",
-    "node.k8s.io/v1beta1",
-    "policy/v1",
-    "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1",
-    "rbac.authorization.k8s.io/v1alpha1",
-    "rbac.authorization.k8s.io/v1beta1",
-    "resource.k8s.io/v1",
-    "resource.k8s.io/v1alpha3",
-    "resource.k8s.io/v1beta1",
-    "resource.k8s.io/v1beta2",
-    "scheduling.k8s.io/v1",
-    "scheduling.k8s.io/v1alpha3",
-    "scheduling.k8s.io/v1beta1",
-    "storage.k8s.io/v1",
-    "storage.k8s.io/v1alpha1",
-    "storage.k8s.io/v1beta1",
-    "storagemigration.k8s.io/v1",
-    "storagemigration.k8s.io/v1beta1",
-    "apiextensions.k8s.io/v1",
-    "apiextensions.k8s.io/v1beta1",
-];
-
+///
 /// Whether Helm patches objects of this `apiVersion`/`kind` with a strategic merge patch
 /// (typed in client-go's scheme) rather than a JSON merge patch. Helm also sends a JSON merge
 /// patch for a v1beta1 CustomResourceDefinition (its `isCRD` check).
@@ -231,7 +173,7 @@ pub fn is_strategic(api_version: &str, kind: &str) -> bool {
     if api_version == "apiextensions.k8s.io/v1beta1" && kind == "CustomResourceDefinition" {
         return false;
     }
-    SCHEME_GROUP_VERSIONS.contains(&api_version)
+    crate::render::DEFAULT_API_VERSIONS.contains(&api_version)
 }
 
 /// The path of the OpenAPI v3 document of a group-version.
