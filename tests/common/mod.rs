@@ -67,7 +67,7 @@ pub fn write_hostile_package(dir: &Path, extra: &str) {
 }
 
 /// Decodes a release Secret as Helm stores it: base64 (the wire's `data`) of base64 of gzip of
-/// the release JSON.
+/// the release JSON. All gzip members are read, as Go's `gzip.Reader` (Helm's) does.
 pub fn decode_release(secret: &serde_json::Value) -> serde_json::Value {
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD;
@@ -76,7 +76,7 @@ pub fn decode_release(secret: &serde_json::Value) -> serde_json::Value {
         .expect("base64 on the wire");
     let gz = b64.decode(outer).expect("base64 of the release");
     let mut json = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json)
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&gz[..]), &mut json)
         .expect("gzip");
     serde_json::from_str(&json).expect("release JSON")
 }

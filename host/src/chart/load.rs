@@ -125,7 +125,7 @@ fn walk(dir: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(),
 /// Reads the files of a gzipped tar archive (Helm's `LoadArchiveFiles`):
 /// the first path component is the chart directory and is dropped.
 pub fn archive_files(data: &[u8]) -> Result<Vec<File>, String> {
-    let gz = flate2::read::GzDecoder::new(data);
+    let gz = flate2::read::MultiGzDecoder::new(data);
     let mut ar = tar::Archive::new(gz);
     let mut files = Vec::new();
     let mut remaining = MAX_CHART_SIZE;

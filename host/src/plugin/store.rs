@@ -55,7 +55,7 @@ impl Package {
         let tmp = tempdir_in(&std::env::temp_dir())?;
         let file =
             std::fs::File::open(path).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
-        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+        let mut archive = tar::Archive::new(flate2::read::MultiGzDecoder::new(file));
         // `unpack` refuses entries that would land outside the target directory.
         archive
             .unpack(tmp.path())

@@ -239,7 +239,7 @@ impl KubeDriver {
         create: bool,
     ) -> Result<(), StorageError> {
         let op = if create { "create" } else { "update" };
-        let encoded = codec::encode(rel)?;
+        let encoded = codec::encode_async(rel).await?;
         if encoded.len() <= CHUNK_THRESHOLD {
             self.put(op, self.object(key, labels, &encoded), create)
                 .await?;
@@ -248,7 +248,7 @@ impl KubeDriver {
             }
             return Ok(());
         }
-        let body = codec::encode(&chunk_body(rel))?;
+        let body = codec::encode_async(&chunk_body(rel)).await?;
         let digest = short_digest(&body);
         let pieces = split(&body, CHUNK_SIZE);
         let now = (self.clock)().to_string();

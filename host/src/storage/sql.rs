@@ -366,7 +366,7 @@ impl Driver for Sql {
             &rel.namespace
         };
         *self.namespace.lock().unwrap() = ns.to_string();
-        let body = codec::encode(rel)?;
+        let body = codec::encode_async(rel).await?;
         let mut client = self.client.lock().await;
         let tx = client.transaction().await.map_err(|e| err("create", e))?;
         let inserted = tx
@@ -408,7 +408,7 @@ impl Driver for Sql {
             &rel.namespace
         };
         *self.namespace.lock().unwrap() = ns.to_string();
-        let body = codec::encode(rel)?;
+        let body = codec::encode_async(rel).await?;
         let mut client = self.client.lock().await;
         let tx = client.transaction().await.map_err(|e| err("update", e))?;
         tx.execute(
@@ -873,6 +873,89 @@ mod tests {
         assert_eq!(row.get::<_, i32>(4), 5);
         assert!(row.get::<_, i32>(5) > 1_700_000_000);
         assert_eq!(rows[0].get::<_, String>(2), "superseded");
+        helm_reads_rows_whelm_wrote(pg, &s).await;
+    }
+
+    /// An HTTP server on 127.0.0.1 that answers every request with a Kubernetes `/version`.
+    fn version_server() -> std::net::SocketAddr {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&conn);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                    line.clear();
+                }
+                let body = r#"{"major":"1","minor":"34","gitVersion":"v1.34.0"}"#;
+                let _ = (&conn).write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
+            }
+        });
+        addr
+    }
+
+    /// The real helm (`HELM_BIN`) reads the revisions whelm wrote: its driver decodes whelm's
+    /// multi-member gzip and finds the same release.
+    async fn helm_reads_rows_whelm_wrote(pg: &Postgres, s: &Storage) {
+        let Some(helm) = std::env::var_os("HELM_BIN") else {
+            eprintln!("skipping helm's reading of whelm's rows: set HELM_BIN to helm 4.3.1");
+            return;
+        };
+        let ours = s.get("web", 5).await.unwrap();
+        // helm checks that a cluster answers (`GET /version`) before it reads its storage.
+        let kubeconfig = pg.dir.join("kubeconfig");
+        std::fs::write(
+            &kubeconfig,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {{server: 'http://{}'}}\n\
+                 contexts:\n- name: c\n  context: {{cluster: c, user: u}}\ncurrent-context: c\n\
+                 users:\n- name: u\n  user: {{}}\n",
+                version_server()
+            ),
+        )
+        .unwrap();
+        let helm = |args: &[&str]| {
+            let out = Command::new(&helm)
+                .args(args)
+                .env("HELM_DRIVER", "sql")
+                .env("HELM_DRIVER_SQL_CONNECTION_STRING", pg.url("helmrows"))
+                .env("KUBECONFIG", &kubeconfig)
+                .env("HELM_CACHE_HOME", pg.dir.join("helm-cache"))
+                .env("HELM_CONFIG_HOME", pg.dir.join("helm-config"))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "helm {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let manifest = helm(&["get", "manifest", "web", "-n", "prod", "--revision", "5"]);
+        assert_eq!(manifest.trim_end(), ours.manifest.trim_end());
+        let history: serde_json::Value =
+            serde_json::from_str(&helm(&["history", "web", "-n", "prod", "-o", "json"])).unwrap();
+        let rows: Vec<(i64, &str, &str)> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let status = r["status"].as_str().unwrap();
+                let chart = r["chart"].as_str().unwrap();
+                (r["revision"].as_i64().unwrap(), status, chart)
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [(4, "superseded", "web-1.2.3"), (5, "deployed", "web-1.2.3")]
+        );
     }
 
     async fn locks(pg: &Postgres) {
