@@ -660,10 +660,17 @@ where
             out.extend(wave.map(|_| None));
             continue;
         }
-        let results: Vec<Result<T, E>> = stream::iter(items[wave].iter().map(&f))
-            .buffered(MAX_IN_FLIGHT)
+        // Unordered, so that one slow request does not hold back the start of the next ones.
+        let mut done: Vec<(usize, Result<T, E>)> = stream::iter(items[wave].iter().enumerate())
+            .map(|(i, r)| {
+                let call = f(r);
+                async move { (i, call.await) }
+            })
+            .buffer_unordered(MAX_IN_FLIGHT)
             .collect()
             .await;
+        done.sort_by_key(|(i, _)| *i);
+        let results: Vec<Result<T, E>> = done.into_iter().map(|(_, r)| r).collect();
         failed = results.iter().any(Result::is_err);
         out.extend(results.into_iter().map(Some));
     }
