@@ -364,6 +364,16 @@ fn existing_objects_need_ownership_or_take_ownership() {
         err,
         "Error: INSTALLATION FAILED: unable to continue with install: ConfigMap \"r-config\" in namespace \"default\" exists and cannot be imported into the current release: invalid ownership metadata; label validation error: missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation validation error: missing key \"meta.helm.sh/release-name\": must be set to \"r\"; annotation validation error: missing key \"meta.helm.sh/release-namespace\": must be set to \"default\"\n"
     );
+    // The pending revision is written while ownership is checked, then taken back: the
+    // history is left as Helm (which checks first) leaves it, and nothing was applied.
+    let writes: Vec<String> = env.writes().iter().map(line).collect();
+    assert_eq!(
+        writes,
+        [
+            format!("POST {SECRETS}"),
+            format!("DELETE {SECRETS}/sh.helm.release.v1.r.v1")
+        ]
+    );
     assert!(env.api.objects_of("secrets").is_empty(), "nothing stored");
     env.ok(&[
         "install",

@@ -13,6 +13,7 @@ use whelm_template::value::Map;
 use super::config::Configuration;
 use super::template::{self, Prepared};
 use crate::chart::Chart;
+use crate::kube::client::Cluster;
 use crate::kube::ready::WaitStrategy;
 use crate::kube::resource::{self, ApplyOptions, BuildError, Propagation, Resource};
 use crate::kube::wait::{self, WaitOptions};
@@ -294,6 +295,10 @@ pub async fn render(
     prepared: template::Prepared,
     o: &DeployOptions,
 ) -> Result<Rendered, String> {
+    if !o.dry_run.is_dry() {
+        // The release's chart is compressed on the other core while the renderer runs.
+        crate::storage::codec::compress_chart_ahead(release_chart(&prepared.chart));
+    }
     // `lookup` reads the cluster only when the command talks to it (not `--dry-run=client`).
     let lookup = if o.dry_run.interacts() {
         let info = cfg.server().await?.clone();
@@ -427,23 +432,7 @@ pub async fn apply_over(
             let original = originals.iter().find(|o| o.key() == r.key());
             return cluster.apply_client_side(r, original, opts).await.map(drop);
         }
-        cluster.apply(r, opts).await.map(drop).map_err(|e| {
-            if e.is_conflict() {
-                format!(
-                    "conflict occurred while applying object {}/{} {}: {e}",
-                    r.namespace,
-                    r.name,
-                    gvk_string(r)
-                )
-            } else {
-                format!(
-                    "server-side apply failed for object {}/{} {}: {e}",
-                    r.namespace,
-                    r.name,
-                    gvk_string(r)
-                )
-            }
-        })
+        apply_one(cluster, r, opts).await
     })
     .await;
     let errs: Vec<String> = results
@@ -456,6 +445,23 @@ pub async fn apply_over(
         1 => Err(errs[0].clone()),
         n => Err(format!("{} (and {} more objects failed)", errs[0], n - 1)),
     }
+}
+
+/// One server-side apply, its error worded as Helm's.
+pub async fn apply_one(cluster: &Cluster, r: &Resource, opts: &ApplyOptions) -> Result<(), String> {
+    cluster.apply(r, opts).await.map(drop).map_err(|e| {
+        let what = if e.is_conflict() {
+            "conflict occurred while applying"
+        } else {
+            "server-side apply failed for"
+        };
+        format!(
+            "{what} object {}/{} {}: {e}",
+            r.namespace,
+            r.name,
+            gvk_string(r)
+        )
+    })
 }
 
 /// Go's `GroupVersionKind.String()`: `apps/v1, Kind=Deployment`.
@@ -632,19 +638,23 @@ pub async fn check_existing(
     items: &[Resource],
     release: &str,
     take_ownership: bool,
+    known_absent: Option<&str>,
 ) -> Result<usize, String> {
     let cluster = cfg.cluster()?;
     use futures::stream::{self, StreamExt};
     // Nothing can exist in a namespace that does not: one GET of a namespace that holds two
     // or more of the objects may spare their GETs (a fresh `--create-namespace` install).
     // Anything but a 404 (e.g. no right to read namespaces) means: ask object by object.
+    // `known_absent` was seen missing before this command started creating it.
     let mut per_ns: std::collections::BTreeMap<&str, usize> = Default::default();
     for r in items.iter().filter(|r| !r.namespace.is_empty()) {
         *per_ns.entry(r.namespace.as_str()).or_default() += 1;
     }
     let candidates: Vec<&str> = per_ns
         .into_iter()
-        .filter(|(_, n)| *n >= 2)
+        .filter(|(ns, n)| *n >= 2 && Some(*ns) != known_absent)
+        .collect::<Vec<_>>()
+        .into_iter()
         .map(|(ns, _)| ns)
         .collect();
     let found: Vec<_> = stream::iter(
@@ -660,6 +670,7 @@ pub async fn check_existing(
         .zip(found)
         .filter(|(_, r)| matches!(r, Err(e) if e.is_not_found()))
         .map(|(ns, _)| *ns)
+        .chain(known_absent)
         .collect();
     let items: Vec<&Resource> = items
         .iter()
@@ -721,14 +732,29 @@ pub async fn ownership(
     })
 }
 
-/// Creates the release namespace (`--create-namespace`); an existing one is fine.
-pub async fn create_namespace(cfg: &mut Configuration) -> Result<(), String> {
+/// The release namespace as `--create-namespace` creates it.
+pub async fn namespace_object(cfg: &mut Configuration) -> Result<Resource, String> {
     let ns = cfg.namespace.clone();
     let doc = format!(
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels:\n    name: {ns}\n"
     );
-    let items = build(cfg, &doc).await?;
-    apply_all(cfg, &items, &ApplyOptions::default()).await
+    let mut items = build(cfg, &doc).await?;
+    items
+        .pop()
+        .ok_or_else(|| "building the namespace object gave nothing".to_string())
+}
+
+/// Whether the release namespace does not exist (`false` also when that cannot be told).
+pub async fn namespace_absent(cfg: &Configuration) -> Result<bool, String> {
+    let path = format!("/api/v1/namespaces/{}", cfg.namespace);
+    let found = cfg.cluster()?.get_meta(&path).await;
+    Ok(matches!(found, Err(e) if e.is_not_found()))
+}
+
+/// Creates the release namespace (`--create-namespace`); an existing one is fine.
+pub async fn create_namespace(cfg: &mut Configuration) -> Result<(), String> {
+    let ns = namespace_object(cfg).await?;
+    apply_one(cfg.cluster()?, &ns, &ApplyOptions::default()).await
 }
 
 /// Helm's time for `LAST DEPLOYED:` (`time.ANSIC` in local time).

@@ -5,7 +5,7 @@
 use super::config::{Configuration, finished};
 use super::deploy::{self, DeployOptions, DryRun, ServerSide};
 use super::template::{self, TemplateOptions, validate_release_name};
-use crate::kube::resource::ApplyOptions;
+use crate::kube::resource::{ApplyOptions, Resource};
 use crate::plugin::PluginHost;
 use crate::render;
 use crate::storage::lock::{self, Operation};
@@ -56,20 +56,20 @@ fn template_options(
 }
 
 /// Helm's `availableName`: the name is free, or (`--replace`) its last revision is
-/// uninstalled or failed.
-async fn available_name(storage: &Storage, name: &str, replace: bool) -> Result<(), String> {
+/// uninstalled or failed. `Ok(true)` when the name has no history at all.
+async fn available_name(storage: &Storage, name: &str, replace: bool) -> Result<bool, String> {
     validate_release_name(name).map_err(|e| format!("release name {name:?}: {e}"))?;
     // The heads (labels) say the last revision's status; no release need be decoded.
     match storage.heads(name).await {
         Ok(heads) => {
             let st = heads.last().map(|h| &h.status);
             if st.is_none() || replace && matches!(st, Some(Status::Uninstalled | Status::Failed)) {
-                Ok(())
+                Ok(st.is_none())
             } else {
                 Err("cannot reuse a name that is still in use".into())
             }
         }
-        Err(StorageError::NoRevision(_)) | Err(StorageError::NotFound) => Ok(()),
+        Err(StorageError::NoRevision(_)) | Err(StorageError::NotFound) => Ok(true),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -116,12 +116,13 @@ pub async fn run(
     let mut t = template_options(o, &cfg.namespace, None);
     let chart = template::load_chart(&t);
     clock.mark("chart read");
+    let mut fresh = false;
     if let Some((discovery, name_check)) = checks {
         let (server, name) = tokio::join!(discovery, name_check);
         let server =
             finished(server).map_err(|e| format!("cluster reachability check failed: {e}"))?;
         cfg.discovered(server);
-        finished(name).map_err(|e| format!("release name check failed: {e}"))?;
+        fresh = finished(name).map_err(|e| format!("release name check failed: {e}"))?;
     }
     clock.mark("discovery");
     for k in o.deploy.labels.keys() {
@@ -177,15 +178,34 @@ pub async fn run(
             None,
         );
     }
-    let mut items = deploy::build(cfg, &release.manifest)
-        .await
-        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
-    deploy::set_owner(&mut items, &release.name, &release.namespace);
-    clock.mark("objects built");
-    let existing = deploy::check_existing(cfg, &items, &release.name, d.take_ownership)
-        .await
-        .map_err(|e| format!("unable to continue with install: {e}"))?;
-    clock.mark("ownership check");
+    // The pending revision (after the namespace, with `--create-namespace`) is written while
+    // the objects are built and their ownership checked: it waits on the apiserver, they
+    // mostly on the CPU. If the check fails, the revision is deleted again, so the history is
+    // left as Helm leaves it (Helm checks before it writes).
+    // The ownership check must not look for a namespace this command is creating meanwhile.
+    let creating =
+        !d.dry_run.is_dry() && d.create_namespace && deploy::namespace_absent(cfg).await?;
+    let pending = if d.dry_run.is_dry() {
+        None
+    } else {
+        Some(store_pending(cfg, &release, fresh, d).await?)
+    };
+    let known_absent = creating.then_some(cfg.namespace.clone());
+    let checked = build_and_check(cfg, &release, d, known_absent.as_deref(), &clock).await;
+    let (items, existing) = match checked {
+        Ok(v) => v,
+        Err(e) => {
+            if let Some(task) = pending
+                && let Ok(Ok(held)) = task.await
+                && let Err(ae) = lock::abandon(&cfg.storage, held).await
+            {
+                return Err(format!(
+                    "{e} (and removing the pending revision failed: {ae})"
+                ));
+            }
+            return Err(e);
+        }
+    };
     let apply = ApplyOptions {
         force_conflicts: d.force_conflicts,
         dry_run: d.dry_run == DryRun::Server,
@@ -195,28 +215,15 @@ pub async fn run(
         force_replace: d.force_replace && existing > 0,
         three_way_unstructured: d.take_ownership,
     };
-    if d.dry_run.is_dry() {
+    let Some(pending) = pending else {
         deploy::apply_over(cfg, &items, &items, &apply).await?;
         release.set_status(Status::PendingInstall, "Dry run complete");
         return Ok(Outcome {
             release,
             messages: Vec::new(),
         });
-    }
-    if d.create_namespace {
-        deploy::create_namespace(cfg).await?;
-    }
-    cfg.storage_mut()?.max_history = d.history_max;
-    let owner = lock::new_owner_id();
-    let held = lock::begin(
-        &cfg.storage,
-        release.clone(),
-        Operation::Install,
-        &owner,
-        lock::lease_secs(),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    };
+    let held = finished(pending.await)?;
     release = held.release.clone();
     clock.mark("pending revision stored");
     let renewer = lock::Renewer::start(cfg.storage_arc(), held);
@@ -269,10 +276,63 @@ pub async fn run(
     }
 }
 
+/// Starts writing the pending revision (creating the namespace first with
+/// `--create-namespace`) on the runtime's worker thread.
+async fn store_pending(
+    cfg: &mut Configuration,
+    release: &Release,
+    fresh: bool,
+    d: &DeployOptions,
+) -> Result<tokio::task::JoinHandle<Result<lock::Held, String>>, String> {
+    let namespace = if d.create_namespace {
+        Some((cfg.cluster()?.clone(), deploy::namespace_object(cfg).await?))
+    } else {
+        None
+    };
+    cfg.storage_mut()?.max_history = d.history_max;
+    let storage = cfg.storage_arc();
+    let release = release.clone();
+    Ok(tokio::spawn(async move {
+        if let Some((cluster, ns)) = namespace {
+            deploy::apply_one(&cluster, &ns, &ApplyOptions::default()).await?;
+        }
+        let owner = lock::new_owner_id();
+        let (op, lease) = (Operation::Install, lock::lease_secs());
+        let held = if fresh {
+            lock::begin_first(&storage, release, op, &owner, lease).await
+        } else {
+            lock::begin(&storage, release, op, &owner, lease).await
+        };
+        held.map_err(|e| e.to_string())
+    }))
+}
+
+/// Builds the release's objects and checks that none belongs to someone else (Helm's
+/// `existingResourceConflict`). Returns them and how many exist already.
+async fn build_and_check(
+    cfg: &mut Configuration,
+    release: &Release,
+    d: &DeployOptions,
+    known_absent: Option<&str>,
+    clock: &deploy::PhaseClock,
+) -> Result<(Vec<Resource>, usize), String> {
+    let mut items = deploy::build(cfg, &release.manifest)
+        .await
+        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
+    deploy::set_owner(&mut items, &release.name, &release.namespace);
+    clock.mark("objects built");
+    let existing =
+        deploy::check_existing(cfg, &items, &release.name, d.take_ownership, known_absent)
+            .await
+            .map_err(|e| format!("unable to continue with install: {e}"))?;
+    clock.mark("ownership check");
+    Ok((items, existing))
+}
+
 async fn perform(
     cfg: &mut Configuration,
     release: &mut Release,
-    items: &[crate::kube::resource::Resource],
+    items: &[Resource],
     o: &InstallOptions,
     apply: &ApplyOptions,
 ) -> Result<(), String> {

@@ -263,7 +263,7 @@ async fn change(
         .filter(|r| !existing.contains(&r.key()))
         .cloned()
         .collect();
-    deploy::check_existing(cfg, &to_create, &release.name, d.take_ownership)
+    deploy::check_existing(cfg, &to_create, &release.name, d.take_ownership, None)
         .await
         .map_err(|e| match kind {
             Change::Upgrade => format!("unable to continue with update: {e}"),

@@ -33,6 +33,9 @@
 //! 3. [`commit`]: N+1 → `deployed` (lease labels removed).
 //! 4. [`commit`]: every older `deployed` revision → `superseded`.
 //!
+//! An install whose ownership check fails after step 1 deletes its pending revision
+//! ([`abandon`]); a crash before that leaves it pending, to be taken over as above.
+//!
 //! (Helm supersedes the old revision before deploying the new one, leaving a moment with no
 //! deployed revision; whelm's order always has one.) A crash (kill -9) after any write leaves a
 //! history both tools can read: after 1 or 2, N+1 is pending with a lease that will expire and
@@ -295,23 +298,47 @@ async fn read_for_repair(
 /// here.
 pub async fn begin(
     storage: &Storage,
-    mut rel: Release,
+    rel: Release,
     op: Operation,
     owner: &str,
     lease_secs: i64,
 ) -> Result<Held, StorageError> {
-    let name = rel.name.clone();
-    let recovery = recover(storage, &name).await?;
+    let recovery = recover(storage, &rel.name).await?;
     if let Some((revision, status, holder)) = recovery.locked {
         return Err(StorageError::Locked {
-            name,
+            name: rel.name,
             revision,
             status,
             holder,
         });
     }
     // Recovery changes statuses, never revision numbers: its view of the history gives the next.
-    rel.version = recovery.newest + 1;
+    acquire(storage, rel, recovery.newest + 1, op, owner, lease_secs).await
+}
+
+/// As [`begin`], for a release the caller has just seen to have no history at all: there is
+/// nothing to recover, and the revision is 1. If another command created revision 1 since,
+/// the create fails and this returns [`StorageError::Locked`], as [`begin`] does.
+pub async fn begin_first(
+    storage: &Storage,
+    rel: Release,
+    op: Operation,
+    owner: &str,
+    lease_secs: i64,
+) -> Result<Held, StorageError> {
+    acquire(storage, rel, 1, op, owner, lease_secs).await
+}
+
+/// Creates revision `version` of `rel` as `op`'s pending revision under `owner`'s lease.
+async fn acquire(
+    storage: &Storage,
+    mut rel: Release,
+    version: i64,
+    op: Operation,
+    owner: &str,
+    lease_secs: i64,
+) -> Result<Held, StorageError> {
+    rel.version = version;
     rel.set_status(op.pending(), op.pending_description());
     let lease = Lease {
         owner: owner.to_string(),
@@ -326,7 +353,7 @@ pub async fn begin(
         }),
         Err(StorageError::Exists) => {
             let holder = match storage
-                .get(&name, rel.version)
+                .get(&rel.name, version)
                 .await
                 .ok()
                 .and_then(|r| lease_of(&r))
@@ -335,14 +362,25 @@ pub async fn begin(
                 None => "just started by another command".to_string(),
             };
             Err(StorageError::Locked {
-                name,
-                revision: rel.version,
+                name: rel.name,
+                revision: version,
                 status: op.pending(),
                 holder,
             })
         }
         Err(e) => Err(e),
     }
+}
+
+/// Takes back step 1 when the operation stops before changing anything in the cluster (an
+/// install whose ownership check fails): deletes the held pending revision, so the history is
+/// as if the operation never started, as Helm leaves it when it checks before writing.
+pub async fn abandon(storage: &Storage, held: Held) -> Result<(), StorageError> {
+    verify(storage, &held).await?;
+    storage
+        .delete(&held.release.name, held.release.version)
+        .await
+        .map(drop)
 }
 
 /// Re-reads the held revision's labels and checks it is still ours.
