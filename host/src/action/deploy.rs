@@ -237,6 +237,9 @@ pub fn release_chart(c: &Chart) -> rel::Chart {
 pub struct Rendered {
     pub prepared: Prepared,
     pub manifest: String,
+    /// The manifest's documents as parsed for sorting, in its order, with their template
+    /// paths: the objects are built from these rather than parsed again.
+    pub documents: Vec<(String, Value)>,
     pub hooks: Vec<rel::Hook>,
     pub notes: String,
 }
@@ -333,11 +336,14 @@ pub async fn render(
     }
     let (hooks, manifests) = assemble::sort_manifests(&files)?;
     let mut manifest = String::new();
-    for m in &manifests {
+    let mut documents = Vec::with_capacity(manifests.len());
+    for m in manifests {
         manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.path, m.content));
+        documents.push((m.path, m.object));
     }
     Ok(Rendered {
         manifest,
+        documents,
         hooks: hooks.iter().map(hook_record).collect(),
         notes,
         prepared,
@@ -370,10 +376,29 @@ pub fn new_release(r: &Rendered, o: &DeployOptions, revision: i64, ssa: bool) ->
 /// Builds a manifest's objects, rediscovering once if a kind is unknown (CRDs just created).
 pub async fn build(cfg: &mut Configuration, manifest: &str) -> Result<Vec<Resource>, String> {
     let ns = cfg.namespace.clone();
-    match resource::build(manifest, &ns, cfg.server().await?) {
+    rediscovering(cfg, |info| resource::build(manifest, &ns, info)).await
+}
+
+/// As [`build`], for a render's manifest, from the documents it already parsed.
+pub async fn build_rendered(
+    cfg: &mut Configuration,
+    rendered: &Rendered,
+) -> Result<Vec<Resource>, String> {
+    let ns = cfg.namespace.clone();
+    let docs = || rendered.documents.iter().map(|(p, v)| (p.as_str(), v));
+    rediscovering(cfg, |info| resource::build_parsed(docs(), &ns, info)).await
+}
+
+/// Runs `build` with the cluster's API resources; if it meets a kind they lack, once more
+/// after discovering them again.
+async fn rediscovering(
+    cfg: &mut Configuration,
+    build: impl Fn(&crate::kube::discovery::ServerInfo) -> Result<Vec<Resource>, BuildError>,
+) -> Result<Vec<Resource>, String> {
+    match build(cfg.server().await?) {
         Err(BuildError::Unmapped(_)) => {
             cfg.forget_server();
-            resource::build(manifest, &ns, cfg.server().await?).map_err(|e| e.to_string())
+            build(cfg.server().await?).map_err(|e| e.to_string())
         }
         r => r.map_err(|e| e.to_string()),
     }
@@ -744,11 +769,12 @@ pub async fn namespace_object(cfg: &mut Configuration) -> Result<Resource, Strin
         .ok_or_else(|| "building the namespace object gave nothing".to_string())
 }
 
-/// Whether the release namespace does not exist (`false` also when that cannot be told).
-pub async fn namespace_absent(cfg: &Configuration) -> Result<bool, String> {
-    let path = format!("/api/v1/namespaces/{}", cfg.namespace);
-    let found = cfg.cluster()?.get_meta(&path).await;
-    Ok(matches!(found, Err(e) if e.is_not_found()))
+/// Whether namespace `name` does not exist (`false` also when that cannot be told).
+pub async fn namespace_absent(cluster: &Cluster, name: &str) -> bool {
+    let found = cluster
+        .get_meta(&format!("/api/v1/namespaces/{name}"))
+        .await;
+    matches!(found, Err(e) if e.is_not_found())
 }
 
 /// Creates the release namespace (`--create-namespace`); an existing one is fine.

@@ -182,16 +182,13 @@ pub async fn run(
     // the objects are built and their ownership checked: it waits on the apiserver, they
     // mostly on the CPU. If the check fails, the revision is deleted again, so the history is
     // left as Helm leaves it (Helm checks before it writes).
-    // The ownership check must not look for a namespace this command is creating meanwhile.
-    let creating =
-        !d.dry_run.is_dry() && d.create_namespace && deploy::namespace_absent(cfg).await?;
-    let pending = if d.dry_run.is_dry() {
-        None
+    let (pending, absent) = if d.dry_run.is_dry() {
+        (None, None)
     } else {
-        Some(store_pending(cfg, &release, fresh, d).await?)
+        let (task, absent) = store_pending(cfg, &release, fresh, d).await?;
+        (Some(task), absent)
     };
-    let known_absent = creating.then_some(cfg.namespace.clone());
-    let checked = build_and_check(cfg, &release, d, known_absent.as_deref(), &clock).await;
+    let checked = build_and_check(cfg, &rendered, &release, d, absent, &clock).await;
     let (items, existing) = match checked {
         Ok(v) => v,
         Err(e) => {
@@ -277,23 +274,34 @@ pub async fn run(
 }
 
 /// Starts writing the pending revision (creating the namespace first with
-/// `--create-namespace`) on the runtime's worker thread.
+/// `--create-namespace`) on the runtime's worker thread. With `--create-namespace`, also
+/// answers whether the namespace was missing before this command created it.
+#[allow(clippy::type_complexity)]
 async fn store_pending(
     cfg: &mut Configuration,
     release: &Release,
     fresh: bool,
     d: &DeployOptions,
-) -> Result<tokio::task::JoinHandle<Result<lock::Held, String>>, String> {
-    let namespace = if d.create_namespace {
-        Some((cfg.cluster()?.clone(), deploy::namespace_object(cfg).await?))
+) -> Result<
+    (
+        tokio::task::JoinHandle<Result<lock::Held, String>>,
+        Option<tokio::sync::oneshot::Receiver<bool>>,
+    ),
+    String,
+> {
+    let (namespace, absent) = if d.create_namespace {
+        let object = deploy::namespace_object(cfg).await?;
+        let (tell, absent) = tokio::sync::oneshot::channel();
+        (Some((cfg.cluster()?.clone(), object, tell)), Some(absent))
     } else {
-        None
+        (None, None)
     };
     cfg.storage_mut()?.max_history = d.history_max;
     let storage = cfg.storage_arc();
     let release = release.clone();
-    Ok(tokio::spawn(async move {
-        if let Some((cluster, ns)) = namespace {
+    let task = tokio::spawn(async move {
+        if let Some((cluster, ns, tell)) = namespace {
+            let _ = tell.send(deploy::namespace_absent(&cluster, &ns.name).await);
             deploy::apply_one(&cluster, &ns, &ApplyOptions::default()).await?;
         }
         let owner = lock::new_owner_id();
@@ -304,27 +312,39 @@ async fn store_pending(
             lock::begin(&storage, release, op, &owner, lease).await
         };
         held.map_err(|e| e.to_string())
-    }))
+    });
+    Ok((task, absent))
 }
 
 /// Builds the release's objects and checks that none belongs to someone else (Helm's
 /// `existingResourceConflict`). Returns them and how many exist already.
 async fn build_and_check(
     cfg: &mut Configuration,
+    rendered: &deploy::Rendered,
     release: &Release,
     d: &DeployOptions,
-    known_absent: Option<&str>,
+    absent: Option<tokio::sync::oneshot::Receiver<bool>>,
     clock: &deploy::PhaseClock,
 ) -> Result<(Vec<Resource>, usize), String> {
-    let mut items = deploy::build(cfg, &release.manifest)
+    let mut items = deploy::build_rendered(cfg, rendered)
         .await
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     deploy::set_owner(&mut items, &release.name, &release.namespace);
     clock.mark("objects built");
-    let existing =
-        deploy::check_existing(cfg, &items, &release.name, d.take_ownership, known_absent)
-            .await
-            .map_err(|e| format!("unable to continue with install: {e}"))?;
+    // The check must not look for the namespace this command is creating meanwhile.
+    let known_absent = match absent {
+        Some(absent) => absent.await.unwrap_or(false).then(|| cfg.namespace.clone()),
+        None => None,
+    };
+    let existing = deploy::check_existing(
+        cfg,
+        &items,
+        &release.name,
+        d.take_ownership,
+        known_absent.as_deref(),
+    )
+    .await
+    .map_err(|e| format!("unable to continue with install: {e}"))?;
     clock.mark("ownership check");
     Ok((items, existing))
 }

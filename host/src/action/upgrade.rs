@@ -197,7 +197,18 @@ pub async fn run(
         });
     }
     let messages = recovery.actions;
-    change(cfg, release, &current, d, Change::Upgrade, messages, &clock).await
+    let kind = Change::Upgrade;
+    change(
+        cfg,
+        release,
+        Some(&rendered),
+        &current,
+        d,
+        kind,
+        messages,
+        &clock,
+    )
+    .await
 }
 
 /// Which verb a change is for.
@@ -218,9 +229,11 @@ impl Change {
 
 /// Applies `release` over `current`: ownership checks, lease, hooks, apply, deletes, wait,
 /// commit — or failure handling (`--cleanup-on-fail`, `--rollback-on-failure`).
+#[allow(clippy::too_many_arguments)]
 async fn change(
     cfg: &mut Configuration,
     mut release: Release,
+    rendered: Option<&deploy::Rendered>,
     current: &Release,
     d: &DeployOptions,
     kind: Change,
@@ -253,7 +266,12 @@ async fn change(
     // As Helm builds them: without the ownership metadata (client-side apply's JSON merge
     // patches diff against these, so the metadata shows as added, as in Helm's).
     let current_items = deploy::build_lenient(cfg, &current.manifest).await?;
-    let mut target = deploy::build(cfg, &release.manifest).await.map_err(|e| {
+    // A render's documents are already parsed; a rollback's manifest is parsed here.
+    let target = match rendered {
+        Some(r) => deploy::build_rendered(cfg, r).await,
+        None => deploy::build(cfg, &release.manifest).await,
+    };
+    let mut target = target.map_err(|e| {
         format!("unable to build kubernetes objects from new release manifest: {e}")
     })?;
     deploy::set_owner(&mut target, &release.name, &release.namespace);
@@ -468,6 +486,7 @@ pub async fn rollback(cfg: &mut Configuration, o: &RollbackOptions) -> Result<Ou
     change(
         cfg,
         release,
+        None,
         &current,
         &o.deploy,
         Change::Rollback(wanted),

@@ -211,36 +211,64 @@ pub fn build(
     let mut out = Vec::new();
     for doc in split_manifests(manifest) {
         let source = source_of(&doc);
-        let where_ = if source.is_empty() {
-            String::new()
-        } else {
-            format!(" (from {source})")
-        };
         let loaded = whelm_template::yaml::load(&doc)
-            .map_err(|e| BuildError::Invalid(format!("error parsing{where_}: {e}")))?;
-        let object = to_json(&loaded)
-            .map_err(|e| BuildError::Invalid(format!("error parsing{where_}: {e}")))?;
-        let object = match object {
-            Value::Null => continue,
-            o @ Value::Object(_) => o,
-            _ => {
-                return Err(BuildError::Invalid(format!(
-                    "error parsing{where_}: a Kubernetes object must be a mapping"
-                )));
-            }
-        };
-        // A `List` kind holds objects in `items`, as kubectl accepts.
-        if object["kind"].as_str().is_some_and(|k| k.ends_with("List"))
-            && object["items"].is_array()
-        {
-            for item in object["items"].as_array().cloned().unwrap_or_default() {
-                out.push(map_object(item, namespace, info, &where_)?);
-            }
-            continue;
-        }
-        out.push(map_object(object, namespace, info, &where_)?);
+            .map_err(|e| BuildError::Invalid(format!("error parsing{}: {e}", from(source))))?;
+        push_objects(&mut out, &loaded, source, namespace, info)?;
     }
     Ok(out)
+}
+
+/// As [`build`], from documents already parsed, each with its template path.
+pub fn build_parsed<'a>(
+    docs: impl IntoIterator<Item = (&'a str, &'a whelm_template::Value)>,
+    namespace: &str,
+    info: &ServerInfo,
+) -> Result<Vec<Resource>, BuildError> {
+    let mut out = Vec::new();
+    for (source, loaded) in docs {
+        push_objects(&mut out, loaded, source, namespace, info)?;
+    }
+    Ok(out)
+}
+
+/// ` (from <source>)` for messages, when the source is known.
+fn from(source: &str) -> String {
+    if source.is_empty() {
+        String::new()
+    } else {
+        format!(" (from {source})")
+    }
+}
+
+/// Maps one parsed document (an object, a `List` of them, or nothing) onto `out`.
+fn push_objects(
+    out: &mut Vec<Resource>,
+    loaded: &whelm_template::Value,
+    source: &str,
+    namespace: &str,
+    info: &ServerInfo,
+) -> Result<(), BuildError> {
+    let where_ = from(source);
+    let object =
+        to_json(loaded).map_err(|e| BuildError::Invalid(format!("error parsing{where_}: {e}")))?;
+    let object = match object {
+        Value::Null => return Ok(()),
+        o @ Value::Object(_) => o,
+        _ => {
+            return Err(BuildError::Invalid(format!(
+                "error parsing{where_}: a Kubernetes object must be a mapping"
+            )));
+        }
+    };
+    // A `List` kind holds objects in `items`, as kubectl accepts.
+    if object["kind"].as_str().is_some_and(|k| k.ends_with("List")) && object["items"].is_array() {
+        for item in object["items"].as_array().cloned().unwrap_or_default() {
+            out.push(map_object(item, namespace, info, &where_)?);
+        }
+        return Ok(());
+    }
+    out.push(map_object(object, namespace, info, &where_)?);
+    Ok(())
 }
 
 fn map_object(

@@ -73,6 +73,8 @@ pub struct Manifest {
     pub path: String,
     pub content: String,
     pub kind: String,
+    /// `content` parsed (sorting needs it; building the objects reuses it).
+    pub object: Value,
 }
 
 /// A hook document.
@@ -161,10 +163,9 @@ fn string_field(m: &whelm_template::value::Map, key: &str, field: &str) -> Resul
         .map_or(Ok(String::new()), |v| scalar_string(&v, field))
 }
 
-/// Decodes a document into Helm's `SimpleHead` (kind and annotations), with
+/// Decodes a parsed document into Helm's `SimpleHead` (kind and annotations), with
 /// the error texts helm 4.3.1 prints.
-fn head(doc: &str) -> Result<Head, String> {
-    let v = whelm_template::yaml::load(doc).map_err(|e| e.to_string())?;
+fn head(v: &Value) -> Result<Head, String> {
     let m = match v {
         Value::Nil => {
             return Ok(Head {
@@ -176,12 +177,12 @@ fn head(doc: &str) -> Result<Head, String> {
         v => {
             return Err(format!(
                 "{DECODE} {} into Go value of type util.SimpleHead",
-                json_kind(&v)
+                json_kind(v)
             ));
         }
     };
-    string_field(&m, "apiVersion", ".apiVersion")?;
-    let kind = string_field(&m, "kind", ".kind")?;
+    string_field(m, "apiVersion", ".apiVersion")?;
+    let kind = string_field(m, "kind", ".kind")?;
     let mut annotations = BTreeMap::new();
     match m.get("metadata") {
         None | Some(Value::Nil) => {}
@@ -227,12 +228,16 @@ pub fn sort_manifests(
             continue;
         }
         for doc in split_manifests(content) {
-            let h = head(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+            let parse_error = |e: String| format!("YAML parse error on {path}: {e}");
+            let object =
+                whelm_template::yaml::load(&doc).map_err(|e| parse_error(e.to_string()))?;
+            let h = head(&object).map_err(parse_error)?;
             let Some(hook_types) = h.annotations.get("helm.sh/hook") else {
                 generic.push(Manifest {
                     path: path.clone(),
                     content: doc,
                     kind: h.kind,
+                    object,
                 });
                 continue;
             };
@@ -594,7 +599,10 @@ mod corpus_tests {
 
 #[cfg(test)]
 mod head_tests {
-    use super::head;
+    /// Parses, then decodes the head.
+    fn head(doc: &str) -> Result<super::Head, String> {
+        super::head(&whelm_template::yaml::load(doc).unwrap())
+    }
 
     // What helm 4.3.1 accepts and rejects in a manifest's head (checked with
     // the real helm on the same documents).
