@@ -936,6 +936,24 @@ fn csa_upgrade_leaves_objects_where_helm_does() {
     compare("after a second upgrade");
     assert_eq!(ns.history("w").last().unwrap().1, "deployed");
 
+    // Moving the release to server-side apply: Helm first hands its client-side fields to
+    // its apply entry, object by object (whelm would otherwise conflict with itself).
+    ns.ok(&["upgrade", "w", chart, "--server-side=true"]);
+    ns.helm_ok(&helm, &["upgrade", "h", chart, "--server-side=true"]);
+    let (d, _, c, _) = compare("after moving to server-side apply");
+    for o in [&d, &c] {
+        let helm_entries: Vec<&str> = o["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["manager"] == "helm")
+            .map(|m| m["operation"].as_str().unwrap())
+            .collect();
+        assert_eq!(helm_entries, ["Apply"], "{}", o["metadata"]["name"]);
+    }
+    // (Given no values, an upgrade reuses the last ones: `b` stays unset.)
+    assert_eq!(c["data"], serde_json::json!({"a": "1", "x": "live"}));
+
     ns.ok(&["uninstall", "w"]);
     ns.helm_ok(&helm, &["uninstall", "h"]);
     // The chart's CRD is cluster-wide: remove it too.

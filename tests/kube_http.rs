@@ -1533,3 +1533,89 @@ fn status_json_carries_the_live_objects() {
         "{yaml}"
     );
 }
+
+/// A release applied client-side, upgraded with `--server-side=true`: as Helm 4, whelm first
+/// moves each object's client-side fields (`helm` `Update`) to `helm`'s `Apply` entry with a
+/// JSON patch guarded by the resourceVersion, then applies. Without that, the apply would
+/// conflict with whelm's own earlier writes.
+#[test]
+fn server_side_upgrade_of_a_client_side_release_moves_field_ownership_first() {
+    let env = Env::new();
+    let c = chart("lifecycle");
+    let base = ["r", c.as_str(), "--set", "hooks.enabled=false"];
+    env.ok(&[&["install"], &base[..], &["--server-side=false"]].concat());
+    let objects = [
+        format!("{CM}/r-config"),
+        format!("{DEPLOY}/r-web"),
+        format!("{SVC}/r-svc"),
+        "/api/v1/namespaces/default/serviceaccounts/r-sa".to_string(),
+    ];
+    let versions: Vec<Value> = objects
+        .iter()
+        .map(|p| env.api.object(p).unwrap()["metadata"]["resourceVersion"].clone())
+        .collect();
+    env.api.clear_requests();
+    env.ok(&[
+        &["upgrade"],
+        &base[..],
+        &["--set", "message=x", "--server-side=true"],
+    ]
+    .concat());
+    let requests = env.api.requests();
+    for (path, version) in objects.iter().zip(versions) {
+        let of: Vec<&Recorded> = requests.iter().filter(|r| r.path == *path).collect();
+        let line: Vec<String> = of
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.content_type.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            line,
+            [
+                "GET ",
+                "PATCH application/json-patch+json",
+                "PATCH application/apply-patch+yaml"
+            ],
+            "{path}"
+        );
+        assert_eq!(of[0].accept.as_deref(), Some(META));
+        let moved = of[1];
+        assert_eq!(
+            moved.query,
+            BTreeMap::from([
+                ("fieldManager".to_string(), "helm".to_string()),
+                ("fieldValidation".to_string(), "Strict".to_string()),
+            ])
+        );
+        let body = moved.body.as_ref().unwrap();
+        assert_eq!(body[0]["path"], "/metadata/managedFields");
+        let managers: Vec<(&str, &str)> = body[0]["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["manager"].as_str().unwrap(),
+                    e["operation"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(managers, [("helm", "Apply")], "{path}");
+        assert_eq!(body[1]["path"], "/metadata/resourceVersion");
+        assert_eq!(body[1]["value"], version);
+    }
+    let cm = env.api.object(&format!("{CM}/r-config")).unwrap();
+    assert_eq!(cm["data"]["message"], "x");
+    let managers: Vec<(&str, &str)> = cm["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["manager"].as_str().unwrap(),
+                e["operation"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(managers, [("helm", "Apply")]);
+    assert_eq!(env.release("r", 2).unwrap()["apply_method"], "ssa");
+}

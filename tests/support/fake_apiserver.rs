@@ -965,6 +965,47 @@ fn fields_v1(fields: &BTreeSet<FieldPath>) -> Value {
     Value::Object(root)
 }
 
+/// The ownership a client wrote into `metadata.managedFields` (fields as this server tracks
+/// them: `f:` keys down to leaves; `.` markers carry nothing more).
+fn parse_managed_fields(entries: &Value) -> Vec<ManagerEntry> {
+    fn walk(v: &Value, prefix: &mut FieldPath, out: &mut BTreeSet<FieldPath>) {
+        let Value::Object(map) = v else { return };
+        for (k, child) in map {
+            let Some(name) = k.strip_prefix("f:") else {
+                continue;
+            };
+            prefix.push(name.to_string());
+            let inner = child
+                .as_object()
+                .is_some_and(|m| m.keys().any(|k| k != "."));
+            if inner {
+                walk(child, prefix, out);
+            } else {
+                out.insert(prefix.clone());
+            }
+            prefix.pop();
+        }
+    }
+    let str_of = |e: &Value, f: &str| e[f].as_str().unwrap_or("").to_string();
+    let entries = entries.as_array().cloned().unwrap_or_default();
+    entries
+        .iter()
+        .map(|e| {
+            let mut fields = BTreeSet::new();
+            walk(&e["fieldsV1"], &mut Vec::new(), &mut fields);
+            ManagerEntry {
+                id: ManagerId {
+                    manager: str_of(e, "manager"),
+                    apply: e["operation"] == "Apply",
+                    api_version: str_of(e, "apiVersion"),
+                },
+                time: str_of(e, "time"),
+                fields,
+            }
+        })
+        .collect()
+}
+
 fn managed_fields(managers: &[ManagerEntry]) -> Value {
     managers
         .iter()
@@ -2589,8 +2630,17 @@ impl State {
                     return Err(not_found(&t.rt.group, &t.rt.plural, &name));
                 };
                 let mut new = old.object.clone();
+                // A patch that sets managedFields sets ownership as given (csaupgrade's).
+                let mut replaced = None;
                 if content_type == "application/json-patch+json" {
                     json_patch(&mut new, &patch).map_err(|e| ApiError::new(422, "Invalid", e))?;
+                    let meta = |o: &Value, f: &str| o["metadata"][f].clone();
+                    if meta(&new, "resourceVersion") != meta(&old.object, "resourceVersion") {
+                        return Err(conflict(&t.rt.group, &t.rt.plural, &name, MODIFIED));
+                    }
+                    if meta(&new, "managedFields") != meta(&old.object, "managedFields") {
+                        replaced = Some(parse_managed_fields(&meta(&new, "managedFields")));
+                    }
                 } else {
                     if let Some(rv) = patch["metadata"]["resourceVersion"].as_str()
                         && Some(rv) != old.object["metadata"]["resourceVersion"].as_str()
@@ -2620,8 +2670,8 @@ impl State {
                 } else if t.rt.status {
                     copy_status(&old.object, &mut new);
                 }
-                let mut managers = old.managers.clone();
-                if !status_only {
+                let mut managers = replaced.clone().unwrap_or_else(|| old.managers.clone());
+                if !status_only && replaced.is_none() {
                     record_update(
                         &mut managers,
                         State::update_manager(t, req, user_agent),

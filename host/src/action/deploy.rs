@@ -457,6 +457,9 @@ pub async fn apply_over(
             let original = originals.iter().find(|o| o.key() == r.key());
             return cluster.apply_client_side(r, original, opts).await.map(drop);
         }
+        if opts.upgrade_client_side_manager {
+            cluster.upgrade_client_side_manager(r, opts.dry_run).await?;
+        }
         apply_one(cluster, r, opts).await
     })
     .await;
@@ -484,18 +487,9 @@ pub async fn apply_one(cluster: &Cluster, r: &Resource, opts: &ApplyOptions) -> 
             "{what} object {}/{} {}: {e}",
             r.namespace,
             r.name,
-            gvk_string(r)
+            resource::gvk_string(r)
         )
     })
-}
-
-/// Go's `GroupVersionKind.String()`: `apps/v1, Kind=Deployment`.
-fn gvk_string(r: &Resource) -> String {
-    let (group, version) = r
-        .api_version
-        .rsplit_once('/')
-        .unwrap_or(("", &r.api_version));
-    format!("{group}/{version}, Kind={}", r.kind)
 }
 
 /// Deletes objects (already in the order wanted); missing ones are fine. Returns the errors.

@@ -211,6 +211,8 @@ pub async fn run(
         // apply) when it adopts existing objects; otherwise it creates.
         force_replace: d.force_replace && existing > 0,
         three_way_unstructured: d.take_ownership,
+        // Helm moves client-side-applied fields to server-side apply on the objects it adopts.
+        upgrade_client_side_manager: ssa && existing > 0,
     };
     let Some(pending) = pending else {
         deploy::apply_over(cfg, &items, &items, &apply).await?;

@@ -294,6 +294,11 @@ async fn change(
         client_side: release.apply_method == "csa",
         force_replace: d.force_replace,
         three_way_unstructured: false,
+        // Helm: a rollback always, an upgrade when the release was applied client-side (Helm
+        // 3's releases have no apply method).
+        upgrade_client_side_manager: release.apply_method != "csa"
+            && (matches!(kind, Change::Rollback(_))
+                || matches!(current.apply_method.as_str(), "" | "csa")),
     };
     if d.dry_run.is_dry() {
         deploy::apply_over(cfg, &target, &current_items, &apply).await?;

@@ -12,6 +12,7 @@
 //! ([`Cluster::apply_client_side`], [`super::patch`]), or replace with `--force-replace`.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use http::Method;
 use serde_json::{Value, json};
@@ -339,6 +340,10 @@ pub struct ApplyOptions {
     pub client_side: bool,
     /// `--force-replace`: client-side apply replaces (PUT) existing objects instead of patching.
     pub force_replace: bool,
+    /// Before a server-side apply, move the fields the field manager owns through client-side
+    /// apply to its apply entry (Helm's `upgradeClientSideFieldManager`; see
+    /// [`Cluster::upgrade_client_side_manager`]).
+    pub upgrade_client_side_manager: bool,
     /// Patch untyped objects (custom resources) with a three-way JSON merge patch against the
     /// live object rather than a two-way one from the original: Helm does for
     /// `install --take-ownership --server-side=false` only.
@@ -385,7 +390,129 @@ fn absent_as_none(got: Result<Value, ApiError>) -> Result<Option<Value>, ApiErro
     }
 }
 
+/// Go's `GroupVersionKind.String()`: `apps/v1, Kind=Deployment`.
+pub fn gvk_string(r: &Resource) -> String {
+    let (group, version) = r
+        .api_version
+        .rsplit_once('/')
+        .unwrap_or(("", &r.api_version));
+    format!("{group}/{version}, Kind={}", r.kind)
+}
+
+/// Client-go's `csaupgrade.UpgradeManagedFieldsPatch` for manager `manager`, given an object's
+/// metadata: the JSON patch that makes `manager`'s client-side-apply (`Update`) fields part of
+/// its `Apply` entry (turning its newest `Update` entry into one if it has none) and drops its
+/// `Update` entries, guarded by the object's `resourceVersion`. `None` when nothing changes.
+/// Entries of subresources are left alone.
+pub fn client_side_manager_patch(meta: &Value, manager: &str) -> Option<Value> {
+    let entries = meta.pointer("/metadata/managedFields")?.as_array()?;
+    let is = |e: &Value, operation: &str| {
+        e["manager"] == manager
+            && e["operation"] == operation
+            && e.get("subresource")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+    };
+    let mut fields = entries.clone();
+    let target = match fields.iter().position(|e| is(e, "Apply")) {
+        Some(i) => i,
+        None => {
+            let i = fields.iter().position(|e| is(e, "Update"))?;
+            fields[i]["operation"] = "Apply".into();
+            i
+        }
+    };
+    let api_version = fields[target]["apiVersion"].clone();
+    if let Some(csa) = fields
+        .iter()
+        .find(|e| is(e, "Update") && e["apiVersion"] == api_version)
+        .map(|e| e["fieldsV1"].clone())
+    {
+        union_fields(&mut fields[target]["fieldsV1"], &csa);
+    }
+    fields.retain(|e| !is(e, "Update"));
+    if fields == *entries {
+        return None;
+    }
+    Some(serde_json::json!([
+        {"op": "replace", "path": "/metadata/managedFields", "value": fields},
+        // "replace" rather than "test": a changed object is refused with 409 Conflict.
+        {"op": "replace", "path": "/metadata/resourceVersion",
+         "value": meta["metadata"]["resourceVersion"]},
+    ]))
+}
+
+/// Adds the fields of `other` (a `FieldsV1` trie) to `into`.
+fn union_fields(into: &mut Value, other: &Value) {
+    match (into, other) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                union_fields(a.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (into @ Value::Null, other) => *into = other.clone(),
+        _ => {}
+    }
+}
+
 impl Cluster {
+    /// Helm's `upgradeClientSideFieldManager`: reads `r`'s metadata and, if whelm's field
+    /// manager owns fields of it through client-side apply, patches them over to its
+    /// server-side apply entry ([`client_side_manager_patch`]), so that the apply that follows
+    /// neither conflicts with them nor leaves them behind when the chart drops them. Retried
+    /// (up to 5 times) when the object changes in between. An object that does not exist has
+    /// nothing to move.
+    pub async fn upgrade_client_side_manager(
+        &self,
+        r: &Resource,
+        dry_run: bool,
+    ) -> Result<(), String> {
+        let what = || format!("{}/{} {}", r.namespace, r.name, gvk_string(r));
+        let manager = field_manager();
+        let mut query = format!(
+            "fieldManager={}&fieldValidation=Strict",
+            query_escape(&manager)
+        );
+        if dry_run {
+            query.push_str("&dryRun=All");
+        }
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let meta = match self.get_meta(&r.path()).await {
+                Ok(m) => m,
+                Err(e) if e.is_not_found() => return Ok(()),
+                Err(e) => return Err(format!("failed to get object {}: {e}", what())),
+            };
+            let Some(patch) = client_side_manager_patch(&meta, &manager) else {
+                return Ok(());
+            };
+            let body = serde_json::to_vec(&patch).expect("a JSON patch serialises");
+            let sent = self
+                .call_accept(
+                    Method::PATCH,
+                    &format!("{}?{query}", r.path()),
+                    Some("application/json-patch+json"),
+                    Some(body),
+                    Some(super::client::META_ACCEPT),
+                )
+                .await;
+            match sent {
+                Ok(_) => return Ok(()),
+                Err(e) if e.is_conflict() && attempts < 5 => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "failed to patch object to upgrade CSA field manager {}: {e}",
+                        what()
+                    ));
+                }
+            }
+        }
+    }
+
     /// Server-side apply of one object; returns the metadata of the object the server answers
     /// with (only metadata is asked for: the apiserver need not encode a big ConfigMap back).
     pub async fn apply(&self, r: &Resource, o: &ApplyOptions) -> Result<Value, ApiError> {
@@ -726,6 +853,51 @@ pub fn summary(items: &[Resource]) -> BTreeMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(manager: &str, operation: &str, api: &str, fields: Value) -> Value {
+        json!({"manager": manager, "operation": operation, "apiVersion": api,
+               "time": "2026-01-01T00:00:00Z", "fieldsType": "FieldsV1", "fieldsV1": fields})
+    }
+
+    fn meta(entries: Vec<Value>) -> Value {
+        json!({"metadata": {"name": "x", "resourceVersion": "42", "managedFields": entries}})
+    }
+
+    #[test]
+    fn client_side_fields_move_to_the_apply_entry() {
+        let data = |k: &str| json!({"f:data": {".": {}, format!("f:{k}"): {}}});
+        let kcm = entry("kube-controller-manager", "Update", "v1", data("z"));
+        // Only an Update entry: it becomes the Apply entry, where it stands.
+        let csa = entry("helm", "Update", "v1", data("a"));
+        let patch = client_side_manager_patch(&meta(vec![kcm.clone(), csa]), "helm").unwrap();
+        let mut applied = entry("helm", "Apply", "v1", data("a"));
+        assert_eq!(
+            patch,
+            json!([
+                {"op": "replace", "path": "/metadata/managedFields", "value": [kcm.clone(), applied.clone()]},
+                {"op": "replace", "path": "/metadata/resourceVersion", "value": "42"},
+            ])
+        );
+        // Both: the Update entry's fields join the Apply entry; the Update entry goes.
+        let both = meta(vec![
+            applied.clone(),
+            entry("helm", "Update", "v1", data("b")),
+            kcm.clone(),
+        ]);
+        let patch = client_side_manager_patch(&both, "helm").unwrap();
+        applied["fieldsV1"] = json!({"f:data": {".": {}, "f:a": {}, "f:b": {}}});
+        assert_eq!(patch[0]["value"], json!([applied, kcm]));
+        // Nothing to move: no patch. Another manager's or a subresource's entries stay.
+        let mut status = entry("helm", "Update", "v1", json!({"f:status": {}}));
+        status["subresource"] = "status".into();
+        let done = meta(vec![entry("helm", "Apply", "v1", data("a")), status]);
+        assert_eq!(client_side_manager_patch(&done, "helm"), None);
+        assert_eq!(client_side_manager_patch(&meta(vec![kcm]), "helm"), None);
+        assert_eq!(
+            client_side_manager_patch(&json!({"metadata": {}}), "helm"),
+            None
+        );
+    }
 
     fn r(kind: &str) -> Resource {
         Resource {
