@@ -1588,34 +1588,27 @@ fn server_side_upgrade_of_a_client_side_release_moves_field_ownership_first() {
         );
         let body = moved.body.as_ref().unwrap();
         assert_eq!(body[0]["path"], "/metadata/managedFields");
-        let managers: Vec<(&str, &str)> = body[0]["value"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                (
-                    e["manager"].as_str().unwrap(),
-                    e["operation"].as_str().unwrap(),
-                )
-            })
-            .collect();
-        assert_eq!(managers, [("helm", "Apply")], "{path}");
+        assert_eq!(managers(&body[0]["value"]), [("helm", "Apply")], "{path}");
         assert_eq!(body[1]["path"], "/metadata/resourceVersion");
         assert_eq!(body[1]["value"], version);
     }
     let cm = env.api.object(&format!("{CM}/r-config")).unwrap();
     assert_eq!(cm["data"]["message"], "x");
-    let managers: Vec<(&str, &str)> = cm["metadata"]["managedFields"]
-        .as_array()
-        .unwrap()
+    assert_eq!(
+        managers(&cm["metadata"]["managedFields"]),
+        [("helm", "Apply")]
+    );
+    assert_eq!(env.release("r", 2).unwrap()["apply_method"], "ssa");
+}
+
+/// (manager, operation) of each managedFields entry.
+fn managers(entries: &Value) -> Vec<(&str, &str)> {
+    let entries = entries.as_array().expect("managedFields entries");
+    entries
         .iter()
         .map(|e| {
-            (
-                e["manager"].as_str().unwrap(),
-                e["operation"].as_str().unwrap(),
-            )
+            let name = e["manager"].as_str().unwrap();
+            (name, e["operation"].as_str().unwrap())
         })
-        .collect();
-    assert_eq!(managers, [("helm", "Apply")]);
-    assert_eq!(env.release("r", 2).unwrap()["apply_method"], "ssa");
+        .collect()
 }
