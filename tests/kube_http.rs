@@ -975,6 +975,8 @@ fn client_side_adoption_patches_from_the_target_on_install_and_from_the_live_obj
             format!("POST {DEPLOY}"),
             format!("POST {SVC}"),
             format!("PATCH {GIZMOS}/r-gizmo"),
+            // crds/: created as Helm does without server-side apply; it exists, and is kept.
+            "POST /apis/apiextensions.k8s.io/v1/customresourcedefinitions".to_string(),
         ])
     );
     // Helm adopts with the target itself as the original: changes and additions, no deletions.
@@ -1611,4 +1613,60 @@ fn managers(entries: &Value) -> Vec<(&str, &str)> {
             (name, e["operation"].as_str().unwrap())
         })
         .collect()
+}
+
+/// With `--server-side=false`, Helm 4 creates hooks, `crds/` and the `--create-namespace`
+/// namespace with a plain POST (its `Client.Create` without server-side apply): a CRD that
+/// exists is kept as it is, a hook object that exists is an error.
+#[test]
+fn client_side_release_creates_hooks_and_crds_with_post() {
+    const CRDS: &str = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    let env = Env::new();
+    env.ok(&["install", "r", &chart("lifecycle"), "--server-side=false"]);
+    let writes = env.writes();
+    let hooks: Vec<&Recorded> = writes
+        .iter()
+        .filter(|r| {
+            r.body
+                .as_ref()
+                .is_some_and(|b| b["metadata"]["annotations"]["helm.sh/hook"].is_string())
+        })
+        .collect();
+    let names: Vec<String> = hooks
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                line(r),
+                r.body.as_ref().unwrap()["metadata"]["name"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("POST {CM} \"r-pre-early\""),
+            format!("POST {CM} \"r-pre-late\""),
+            format!("POST {CM} \"r-post\""),
+        ]
+    );
+    for r in &hooks {
+        assert_eq!(r.content_type.as_deref(), Some("application/json"));
+        assert_eq!(
+            r.query,
+            BTreeMap::from([("fieldManager".to_string(), "helm".to_string())])
+        );
+    }
+
+    // The CRD is created; a second release finds it and keeps it (no error, no write).
+    env.ok(&["install", "a", &chart("crds"), "--server-side=false"]);
+    env.api.clear_requests();
+    env.ok(&["install", "b", &chart("crds"), "--server-side=false"]);
+    let crd_writes: Vec<String> = env
+        .writes()
+        .iter()
+        .filter(|r| r.path.starts_with(CRDS))
+        .map(line)
+        .collect();
+    assert_eq!(crd_writes, [format!("POST {CRDS}")]);
 }

@@ -475,6 +475,38 @@ pub async fn apply_over(
     }
 }
 
+/// Helm's `Client.Create`: a server-side apply of each object (in waves), or with `ssa`
+/// false a plain create, which fails on an existing object unless `keep_existing`. Returns
+/// whether an object existed (and was kept).
+pub async fn create_all(
+    cfg: &Configuration,
+    items: &[Resource],
+    ssa: bool,
+    force_conflicts: bool,
+    keep_existing: bool,
+) -> Result<bool, String> {
+    if ssa {
+        let opts = ApplyOptions {
+            force_conflicts,
+            ..Default::default()
+        };
+        return apply_all(cfg, items, &opts).await.map(|()| false);
+    }
+    let cluster = cfg.cluster()?;
+    let results = resource::in_waves(items, |r| async move {
+        match cluster.create(r, false).await {
+            Err(e) if keep_existing && e.is_already_exists() => Ok(true),
+            other => other.map(|_| false).map_err(|e| e.to_string()),
+        }
+    })
+    .await;
+    let mut existed = false;
+    for r in results.into_iter().flatten() {
+        existed |= r?;
+    }
+    Ok(existed)
+}
+
 /// One server-side apply, its error worded as Helm's.
 pub async fn apply_one(cluster: &Cluster, r: &Resource, opts: &ApplyOptions) -> Result<(), String> {
     cluster.apply(r, opts).await.map(drop).map_err(|e| {
@@ -517,7 +549,12 @@ pub async fn wait_ready(
 }
 
 /// Installs the chart tree's CRDs (`crds/` directories) and waits until they are established.
-pub async fn install_crds(cfg: &mut Configuration, chart: &Chart) -> Result<(), String> {
+pub async fn install_crds(
+    cfg: &mut Configuration,
+    chart: &Chart,
+    ssa: bool,
+    force_conflicts: bool,
+) -> Result<(), String> {
     let crds = chart.crd_objects(chart.name());
     if crds.is_empty() {
         return Ok(());
@@ -534,10 +571,14 @@ pub async fn install_crds(cfg: &mut Configuration, chart: &Chart) -> Result<(), 
                 crd.filename
             ));
         }
-        apply_all(cfg, &items, &ApplyOptions::default())
-            .await
-            .map_err(|e| format!("failed to install CRD {}: {e}", crd.filename))?;
-        all.extend(items);
+        // Helm's `Client.Create`: applied server-side, or created; an existing one is kept as
+        // it is, and not waited for.
+        let created = create_all(cfg, &items, ssa, force_conflicts, true).await;
+        let existed =
+            created.map_err(|e| format!("failed to install CRD {}: {e}", crd.filename))?;
+        if !existed {
+            all.extend(items);
+        }
     }
     let o = WaitOptions::new(WaitStrategy::Watcher, false, Duration::from_secs(60));
     let mut report = progress_printer(false);
@@ -559,6 +600,7 @@ pub async fn run_hooks(
     event: &str,
     o: &DeployOptions,
 ) -> Result<(), String> {
+    let release_ssa = release.apply_method == "ssa";
     let mut hooks: Vec<&mut rel::Hook> = release
         .hooks
         .iter_mut()
@@ -593,7 +635,10 @@ pub async fn run_hooks(
             phase: "Running".into(),
             ..Default::default()
         };
-        let applied = apply_all(cfg, &items, &ApplyOptions::default()).await;
+        // Helm creates hooks server-side when the release is applied so (and always for
+        // uninstall's), else with a plain create.
+        let ssa = event.ends_with("-delete") || release_ssa;
+        let applied = create_all(cfg, &items, ssa, false, false).await.map(drop);
         if let Err(e) = applied {
             h.last_run.completed_at = Some(GoTime::now());
             h.last_run.phase = "Failed".into();
@@ -771,10 +816,16 @@ pub async fn namespace_absent(cluster: &Cluster, name: &str) -> bool {
     matches!(found, Err(e) if e.is_not_found())
 }
 
-/// Creates the release namespace (`--create-namespace`); an existing one is fine.
-pub async fn create_namespace(cfg: &mut Configuration) -> Result<(), String> {
-    let ns = namespace_object(cfg).await?;
-    apply_one(cfg.cluster()?, &ns, &ApplyOptions::default()).await
+/// Creates the release namespace (`--create-namespace`) as Helm's `Client.Create` does:
+/// applied server-side, or created with a plain POST; an existing one is fine.
+pub async fn create_namespace(cluster: &Cluster, ns: &Resource, ssa: bool) -> Result<(), String> {
+    if ssa {
+        return apply_one(cluster, ns, &ApplyOptions::default()).await;
+    }
+    match cluster.create(ns, false).await {
+        Err(e) if !e.is_already_exists() => Err(e.to_string()),
+        _ => Ok(()),
+    }
 }
 
 /// Helm's time for `LAST DEPLOYED:` (`time.ANSIC` in local time).

@@ -146,7 +146,8 @@ pub async fn run(
                 );
             }
         } else {
-            deploy::install_crds(cfg, chart).await?;
+            let ssa = d.server_side != ServerSide::False;
+            deploy::install_crds(cfg, chart, ssa, d.force_conflicts).await?;
         }
     }
     t.capabilities = capabilities(cfg, d.dry_run).await?;
@@ -301,10 +302,11 @@ async fn store_pending(
     cfg.storage_mut()?.max_history = d.history_max;
     let storage = cfg.storage_arc();
     let release = release.clone();
+    let ssa = d.server_side != ServerSide::False;
     let task = tokio::spawn(async move {
         if let Some((cluster, ns, tell)) = namespace {
             let _ = tell.send(deploy::namespace_absent(&cluster, &ns.name).await);
-            deploy::apply_one(&cluster, &ns, &ApplyOptions::default()).await?;
+            deploy::create_namespace(&cluster, &ns, ssa).await?;
         }
         let owner = lock::new_owner_id();
         let (op, lease) = (Operation::Install, lock::lease_secs());

@@ -538,6 +538,26 @@ impl Cluster {
         .await
     }
 
+    /// A plain create (POST) under whelm's field manager, as client-side apply creates; an
+    /// existing object is an error (409 AlreadyExists).
+    pub async fn create(&self, r: &Resource, dry_run: bool) -> Result<Value, ApiError> {
+        let mut query = format!("fieldManager={}", query_escape(&field_manager()));
+        if dry_run {
+            query.push_str("&dryRun=All");
+        }
+        let body = serde_json::to_vec(&r.object).map_err(|e| ApiError::Decode {
+            what: r.id(),
+            detail: e.to_string(),
+        })?;
+        self.call(
+            Method::POST,
+            &format!("{}?{query}", r.collection_path()),
+            Some("application/json"),
+            Some(body),
+        )
+        .await
+    }
+
     /// Client-side apply as Helm 4's `Client.Update` does it (`--server-side=false`): creates `r`
     /// when it does not exist; else, with `--force-replace`, replaces it (PUT); else patches the
     /// live object with Helm's patch from `original` to `r` (the previous revision's object; when
@@ -570,12 +590,7 @@ impl Cluster {
             .map_err(|e| format!("could not get information about the resource: {e}"))?;
         let Some(live) = live else {
             return self
-                .call(
-                    Method::POST,
-                    &format!("{}?{query}", r.collection_path()),
-                    Some("application/json"),
-                    Some(encode(&r.object)?),
-                )
+                .create(r, o.dry_run)
                 .await
                 .map_err(|e| format!("failed to create resource: {e}"));
         };
