@@ -743,16 +743,7 @@ fn server_side_false_creates_then_patches_only_what_changed() {
     env.api.clear_requests();
     // `--server-side auto` keeps the release's method. Only the ConfigMap changes: the
     // unchanged objects get no request (Helm skips an empty patch).
-    env.ok(&[
-        "upgrade",
-        "r",
-        &c,
-        "--set",
-        "hooks.enabled=false",
-        "--set",
-        "message=x",
-    ]);
-    let patched = env.object_writes();
+    let patched = upgrade_changing_message(&env, &c);
     assert_eq!(keys(&patched), [format!("PATCH {CM}/r-config")]);
     let patch = &patched[&format!("PATCH {CM}/r-config")];
     assert_eq!(patch.content_type.as_deref(), Some(SMP));
@@ -775,6 +766,20 @@ fn server_side_false_creates_then_patches_only_what_changed() {
     );
 }
 
+/// `upgrade r` of `chart` with hooks off and `message=x`; the object writes it made.
+fn upgrade_changing_message(env: &Env, chart: &str) -> BTreeMap<String, Recorded> {
+    env.ok(&[
+        "upgrade",
+        "r",
+        chart,
+        "--set",
+        "hooks.enabled=false",
+        "--set",
+        "message=x",
+    ]);
+    env.object_writes()
+}
+
 /// A release Helm 3 wrote has no apply method: Helm 4's `--server-side auto` keeps it
 /// client-side, and so does whelm.
 #[test]
@@ -789,16 +794,7 @@ fn auto_keeps_a_helm_3_release_client_side() {
     common::encode_release(&mut secret, &rel);
     env.api.put_object(secret);
     env.api.clear_requests();
-    env.ok(&[
-        "upgrade",
-        "r",
-        &c,
-        "--set",
-        "hooks.enabled=false",
-        "--set",
-        "message=x",
-    ]);
-    let p = env.object_writes();
+    let p = upgrade_changing_message(&env, &c);
     assert_eq!(keys(&p), [format!("PATCH {CM}/r-config")]);
     assert_eq!(
         p[&format!("PATCH {CM}/r-config")].content_type.as_deref(),

@@ -493,18 +493,20 @@ pub async fn create_all(
         return apply_all(cfg, items, &opts).await.map(|()| false);
     }
     let cluster = cfg.cluster()?;
-    let results = resource::in_waves(items, |r| async move {
-        match cluster.create(r, false).await {
-            Err(e) if keep_existing && e.is_already_exists() => Ok(true),
-            other => other.map(|_| false).map_err(|e| e.to_string()),
-        }
-    })
-    .await;
+    let results = resource::in_waves(items, |r| create_one(cluster, r, keep_existing)).await;
     let mut existed = false;
     for r in results.into_iter().flatten() {
         existed |= r?;
     }
     Ok(existed)
+}
+
+/// A plain create of `r`; with `keep_existing`, an object that exists is kept (`Ok(true)`).
+async fn create_one(cluster: &Cluster, r: &Resource, keep_existing: bool) -> Result<bool, String> {
+    match cluster.create(r, false).await {
+        Err(e) if keep_existing && e.is_already_exists() => Ok(true),
+        other => other.map(|_| false).map_err(|e| e.to_string()),
+    }
 }
 
 /// One server-side apply, its error worded as Helm's.
@@ -717,8 +719,6 @@ pub async fn check_existing(
     let candidates: Vec<&str> = per_ns
         .into_iter()
         .filter(|(ns, n)| *n >= 2 && Some(*ns) != known_absent)
-        .collect::<Vec<_>>()
-        .into_iter()
         .map(|(ns, _)| ns)
         .collect();
     let found: Vec<_> = stream::iter(
@@ -822,10 +822,7 @@ pub async fn create_namespace(cluster: &Cluster, ns: &Resource, ssa: bool) -> Re
     if ssa {
         return apply_one(cluster, ns, &ApplyOptions::default()).await;
     }
-    match cluster.create(ns, false).await {
-        Err(e) if !e.is_already_exists() => Err(e.to_string()),
-        _ => Ok(()),
-    }
+    create_one(cluster, ns, true).await.map(drop)
 }
 
 /// Helm's time for `LAST DEPLOYED:` (`time.ANSIC` in local time).

@@ -99,6 +99,8 @@ pub async fn run(
     o: &InstallOptions,
 ) -> Result<Outcome, String> {
     let d = &o.deploy;
+    // An install has no earlier apply method to keep: `auto` is server-side.
+    let ssa = d.server_side != ServerSide::False;
     let clock = deploy::PhaseClock::new(d.debug);
     // Discovery and the name check wait on the cluster: start them, then read the chart.
     let checks = if d.dry_run.interacts() {
@@ -146,7 +148,6 @@ pub async fn run(
                 );
             }
         } else {
-            let ssa = d.server_side != ServerSide::False;
             deploy::install_crds(cfg, chart, ssa, d.force_conflicts).await?;
         }
     }
@@ -155,7 +156,6 @@ pub async fn run(
     clock.mark("values");
     let rendered = deploy::render(host, cfg, prepared, d).await?;
     clock.mark("render");
-    let ssa = d.server_side != ServerSide::False;
     let mut release = deploy::new_release(&rendered, d, 1, ssa);
     if !d.dry_run.interacts() {
         release.set_status(Status::PendingInstall, "Dry run complete");
@@ -186,7 +186,7 @@ pub async fn run(
     let (pending, absent) = if d.dry_run.is_dry() {
         (None, None)
     } else {
-        let (task, absent) = store_pending(cfg, &release, fresh, d).await?;
+        let (task, absent) = store_pending(cfg, &release, fresh, ssa, d).await?;
         (Some(task), absent)
     };
     let checked = build_and_check(cfg, &rendered, &release, d, absent, &clock).await;
@@ -284,6 +284,7 @@ async fn store_pending(
     cfg: &mut Configuration,
     release: &Release,
     fresh: bool,
+    ssa: bool,
     d: &DeployOptions,
 ) -> Result<
     (
@@ -302,7 +303,6 @@ async fn store_pending(
     cfg.storage_mut()?.max_history = d.history_max;
     let storage = cfg.storage_arc();
     let release = release.clone();
-    let ssa = d.server_side != ServerSide::False;
     let task = tokio::spawn(async move {
         if let Some((cluster, ns, tell)) = namespace {
             let _ = tell.send(deploy::namespace_absent(&cluster, &ns.name).await);

@@ -390,6 +390,24 @@ fn absent_as_none(got: Result<Value, ApiError>) -> Result<Option<Value>, ApiErro
     }
 }
 
+/// The query of a write: whelm's field manager, `extra` parameters, and `dryRun=All` for a
+/// server dry run.
+fn write_query(extra: &str, dry_run: bool) -> String {
+    let dry = if dry_run { "&dryRun=All" } else { "" };
+    format!(
+        "fieldManager={}{extra}{dry}",
+        query_escape(&field_manager())
+    )
+}
+
+/// An object as a request body.
+fn body_of(r: &Resource) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(&r.object).map_err(|e| ApiError::Decode {
+        what: r.id(),
+        detail: e.to_string(),
+    })
+}
+
 /// Go's `GroupVersionKind.String()`: `apps/v1, Kind=Deployment`.
 pub fn gvk_string(r: &Resource) -> String {
     let (group, version) = r
@@ -470,13 +488,7 @@ impl Cluster {
     ) -> Result<(), String> {
         let what = || format!("{}/{} {}", r.namespace, r.name, gvk_string(r));
         let manager = field_manager();
-        let mut query = format!(
-            "fieldManager={}&fieldValidation=Strict",
-            query_escape(&manager)
-        );
-        if dry_run {
-            query.push_str("&dryRun=All");
-        }
+        let query = write_query("&fieldValidation=Strict", dry_run);
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -516,23 +528,13 @@ impl Cluster {
     /// Server-side apply of one object; returns the metadata of the object the server answers
     /// with (only metadata is asked for: the apiserver need not encode a big ConfigMap back).
     pub async fn apply(&self, r: &Resource, o: &ApplyOptions) -> Result<Value, ApiError> {
-        let mut query = format!(
-            "fieldManager={}&fieldValidation=Strict&force={}",
-            query_escape(&field_manager()),
-            o.force_conflicts
-        );
-        if o.dry_run {
-            query.push_str("&dryRun=All");
-        }
-        let body = serde_json::to_vec(&r.object).map_err(|e| ApiError::Decode {
-            what: r.id(),
-            detail: e.to_string(),
-        })?;
+        let extra = format!("&fieldValidation=Strict&force={}", o.force_conflicts);
+        let query = write_query(&extra, o.dry_run);
         self.call_accept(
             Method::PATCH,
             &format!("{}?{query}", r.path()),
             Some("application/apply-patch+yaml"),
-            Some(body),
+            Some(body_of(r)?),
             Some(super::client::META_ACCEPT),
         )
         .await
@@ -541,19 +543,12 @@ impl Cluster {
     /// A plain create (POST) under whelm's field manager, as client-side apply creates; an
     /// existing object is an error (409 AlreadyExists).
     pub async fn create(&self, r: &Resource, dry_run: bool) -> Result<Value, ApiError> {
-        let mut query = format!("fieldManager={}", query_escape(&field_manager()));
-        if dry_run {
-            query.push_str("&dryRun=All");
-        }
-        let body = serde_json::to_vec(&r.object).map_err(|e| ApiError::Decode {
-            what: r.id(),
-            detail: e.to_string(),
-        })?;
+        let query = write_query("", dry_run);
         self.call(
             Method::POST,
             &format!("{}?{query}", r.collection_path()),
             Some("application/json"),
-            Some(body),
+            Some(body_of(r)?),
         )
         .await
     }
@@ -577,10 +572,7 @@ impl Cluster {
         original: Option<&Resource>,
         o: &ApplyOptions,
     ) -> Result<Value, String> {
-        let mut query = format!("fieldManager={}", query_escape(&field_manager()));
-        if o.dry_run {
-            query.push_str("&dryRun=All");
-        }
+        let query = write_query("", o.dry_run);
         let encode = |v: &Value| {
             serde_json::to_vec(v).map_err(|e| format!("encoding {}: {e}", r.describe()))
         };

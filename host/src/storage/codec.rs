@@ -94,6 +94,14 @@ const AHEAD_MAX: usize = 4;
 
 static AHEAD: std::sync::Mutex<Vec<Ahead>> = std::sync::Mutex::new(Vec::new());
 
+/// Adds `item`, dropping the oldest to keep at most [`AHEAD_MAX`].
+fn keep_newest<T>(list: &mut Vec<T>, item: T) {
+    if list.len() >= AHEAD_MAX {
+        list.remove(0);
+    }
+    list.push(item);
+}
+
 /// Starts encoding `rels`, one after the other, on another thread: guesses at writes to come,
 /// in the order they will be needed. [`encode`] of a release with the same payload (labels are
 /// not encoded) takes the result; a wrong guess costs the thread's work and nothing else.
@@ -115,10 +123,7 @@ pub fn encode_ahead(rels: Vec<Release>) {
     });
     if let Ok(mut ahead) = AHEAD.lock() {
         for guess in guesses {
-            if ahead.len() >= AHEAD_MAX {
-                ahead.remove(0);
-            }
-            ahead.push(guess);
+            keep_newest(&mut ahead, guess);
         }
     }
 }
@@ -265,13 +270,13 @@ pub fn compress_chart_ahead(chart: Chart) {
         }
     });
     if let Ok(mut ahead) = CHART_AHEAD.lock() {
-        if ahead.len() >= AHEAD_MAX {
-            ahead.remove(0);
-        }
-        ahead.push(ChartAhead {
-            chart,
-            member: member.shared(),
-        });
+        keep_newest(
+            &mut ahead,
+            ChartAhead {
+                chart,
+                member: member.shared(),
+            },
+        );
     }
 }
 
