@@ -4,7 +4,7 @@
 /// The error Go reports for a malformed pattern.
 pub const BAD_PATTERN: &str = "syntax error in pattern";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Tok {
     Lit(char),
     Any,
@@ -87,23 +87,24 @@ fn class_char(cs: &[char], i: &mut usize) -> Result<char, &'static str> {
     }
 }
 
-fn matches(toks: &[Tok], name: &[char]) -> bool {
+fn matches(toks: &[Tok], name: &str) -> bool {
     match toks.first() {
         None => name.is_empty(),
         Some(Tok::Star) => {
             let rest = &toks[1..];
-            for k in 0..=name.len() {
+            for (k, c) in name.char_indices() {
                 if matches(rest, &name[k..]) {
                     return true;
                 }
-                if k < name.len() && name[k] == '/' {
+                if c == '/' {
                     return false;
                 }
             }
-            false
+            matches(rest, "")
         }
         Some(t) => {
-            let Some(&c) = name.first() else {
+            let mut chars = name.chars();
+            let Some(c) = chars.next() else {
                 return false;
             };
             let ok = match t {
@@ -114,16 +115,29 @@ fn matches(toks: &[Tok], name: &[char]) -> bool {
                 }
                 Tok::Star => unreachable!(),
             };
-            ok && matches(&toks[1..], &name[1..])
+            ok && matches(&toks[1..], chars.as_str())
         }
+    }
+}
+
+/// A pattern compiled once, for matching many names.
+#[derive(Debug, Clone)]
+pub struct Glob(Vec<Tok>);
+
+impl Glob {
+    pub fn new(pattern: &str) -> Result<Glob, &'static str> {
+        compile(pattern).map(Glob)
+    }
+
+    /// `path.Match` of this pattern and `name`.
+    pub fn is_match(&self, name: &str) -> bool {
+        matches(&self.0, name)
     }
 }
 
 /// `path.Match(pattern, name)`: `*` and `?` never match `/`.
 pub fn glob_match(pattern: &str, name: &str) -> Result<bool, &'static str> {
-    let toks = compile(pattern)?;
-    let name: Vec<char> = name.chars().collect();
-    Ok(matches(&toks, &name))
+    Ok(Glob::new(pattern)?.is_match(name))
 }
 
 #[cfg(test)]
