@@ -340,21 +340,32 @@ impl serde_json::ser::Formatter for GoFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            let esc = match c {
-                '<' => "\\u003c",
-                '>' => "\\u003e",
-                '&' => "\\u0026",
-                '\u{2028}' => "\\u2028",
-                '\u{2029}' => "\\u2029",
-                _ => continue,
+        // Byte by byte: U+2028 and U+2029 are the only characters escaped that are not
+        // ASCII, and both start with 0xE2 0x80 in UTF-8.
+        let b = fragment.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < b.len() {
+            let (esc, len): (&[u8], usize) = match b[i] {
+                b'<' => (b"\\u003c", 1),
+                b'>' => (b"\\u003e", 1),
+                b'&' => (b"\\u0026", 1),
+                0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => {
+                    (b"\\u2028", 3)
+                }
+                0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => {
+                    (b"\\u2029", 3)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
-            writer.write_all(&fragment.as_bytes()[start..i])?;
-            writer.write_all(esc.as_bytes())?;
-            start = i + c.len_utf8();
+            writer.write_all(&b[start..i])?;
+            writer.write_all(esc)?;
+            i += len;
+            start = i;
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        writer.write_all(&b[start..])
     }
 }
 
@@ -415,6 +426,18 @@ pub(crate) mod tests {
         assert_eq!(chart.schema.as_deref(), Some(&br#"{"type":"object"}"#[..]));
         let out = String::from_utf8(to_json(&rel)).unwrap();
         assert_eq!(out, HELM4_RELEASE_JSON);
+    }
+
+    /// Go's `encoding/json` escapes `<`, `>`, `&`, U+2028 and U+2029, and nothing else that
+    /// is not a control character or `"`/`\\`.
+    #[test]
+    fn strings_are_escaped_as_go_does() {
+        let s = "a<b>&c\u{2028}\u{2029}\u{2027}\u{202a}é€\"\\\n\u{1}😀&";
+        let out = String::from_utf8(to_go_json(s)).unwrap();
+        assert_eq!(
+            out,
+            "\"a\\u003cb\\u003e\\u0026c\\u2028\\u2029\u{2027}\u{202a}é€\\\"\\\\\\n\\u0001😀\\u0026\""
+        );
     }
 
     #[test]

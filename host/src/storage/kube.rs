@@ -241,12 +241,19 @@ impl KubeDriver {
         let op = if create { "create" } else { "update" };
         let encoded = codec::encode_async(rel).await?;
         if encoded.len() <= CHUNK_THRESHOLD {
-            self.put(op, self.object(key, labels, &encoded), create)
-                .await?;
-            if !create {
-                self.remove_chunks(&rel.name, rel.version, None).await?;
+            let object = self.object(key, labels, &encoded);
+            if create {
+                return self.put(op, object, create).await;
             }
-            return Ok(());
+            // An update replaces what may have been a stub: its chunks go. They are listed
+            // while the object is written (nothing else writes this revision's chunks
+            // meanwhile: its writer holds the lease), and deleted once it is.
+            let (put, chunks) = tokio::join!(
+                self.put(op, object, create),
+                self.chunks_of(&rel.name, rel.version)
+            );
+            put?;
+            return self.delete_chunks(chunks?, None).await;
         }
         let body = codec::encode_async(&chunk_body(rel)).await?;
         let digest = short_digest(&body);
@@ -313,16 +320,29 @@ impl KubeDriver {
         version: i64,
         keep: Option<&str>,
     ) -> Result<(), StorageError> {
+        let chunks = self.chunks_of(name, version).await?;
+        self.delete_chunks(chunks, keep).await
+    }
+
+    /// The chunks of revision `version` of `name` (their metadata: names and labels are all
+    /// that is needed).
+    async fn chunks_of(&self, name: &str, version: i64) -> Result<Vec<Value>, StorageError> {
         let sel = Labels::from([
             (CHUNK_OF.to_string(), name.to_string()),
             (CHUNK_VERSION.to_string(), version.to_string()),
         ]);
-        // Names and labels are all it needs: metadata only.
-        let chunks = self
-            .api
+        self.api
             .list_meta(self.kind, &sel)
             .await
-            .map_err(|e| self.backend("list", e))?;
+            .map_err(|e| self.backend("list", e))
+    }
+
+    /// Deletes `chunks`, except those of digest `keep`.
+    async fn delete_chunks(
+        &self,
+        chunks: Vec<Value>,
+        keep: Option<&str>,
+    ) -> Result<(), StorageError> {
         for c in chunks {
             if keep.is_some() && label(&c, CHUNK_DIGEST) == keep {
                 continue;

@@ -313,7 +313,11 @@ pub async fn begin(
         });
     }
     // Recovery changes statuses, never revision numbers: its view of the history gives the next.
-    acquire(storage, rel, recovery.newest + 1, op, owner, lease_secs).await
+    let at = Revision {
+        version: recovery.newest + 1,
+        history: &recovery.heads,
+    };
+    acquire(storage, rel, at, op, owner, lease_secs).await
 }
 
 /// As [`begin`], for a release the caller has just seen to have no history at all: there is
@@ -326,18 +330,29 @@ pub async fn begin_first(
     owner: &str,
     lease_secs: i64,
 ) -> Result<Held, StorageError> {
-    acquire(storage, rel, 1, op, owner, lease_secs).await
+    let at = Revision {
+        version: 1,
+        history: &[],
+    };
+    acquire(storage, rel, at, op, owner, lease_secs).await
+}
+
+/// Where a pending revision goes: its number, and the history just read before it.
+struct Revision<'a> {
+    version: i64,
+    history: &'a [Head],
 }
 
 /// Creates revision `version` of `rel` as `op`'s pending revision under `owner`'s lease.
 async fn acquire(
     storage: &Storage,
     mut rel: Release,
-    version: i64,
+    at: Revision<'_>,
     op: Operation,
     owner: &str,
     lease_secs: i64,
 ) -> Result<Held, StorageError> {
+    let version = at.version;
     rel.version = version;
     rel.set_status(op.pending(), op.pending_description());
     let lease = Lease {
@@ -345,7 +360,7 @@ async fn acquire(
         expires: (storage.clock)() + lease_secs,
     };
     set_lease(&mut rel, &lease);
-    match storage.create(&rel).await {
+    match storage.create_after(&rel, Some(at.history)).await {
         Ok(()) => Ok(Held {
             release: rel,
             lease,

@@ -350,14 +350,31 @@ impl Storage {
 
     /// Stores a new revision, first pruning history to `max_history - 1` as Helm does.
     pub async fn create(&self, rel: &Release) -> Result<(), StorageError> {
+        self.create_after(rel, None).await
+    }
+
+    /// As [`Storage::create`], when the caller has just read the name's history (`heads`,
+    /// oldest first): the history limit is applied to those, without reading them again.
+    pub async fn create_after(
+        &self,
+        rel: &Release,
+        heads: Option<&[Head]>,
+    ) -> Result<(), StorageError> {
         if self.max_history > 0 {
-            match self
-                .remove_least_recent(&rel.name, self.max_history - 1)
-                .await
-            {
-                Ok(()) | Err(StorageError::NotFound) => {}
-                Err(e) => return Err(e),
-            }
+            let read;
+            let heads = match heads {
+                Some(h) => h,
+                None => {
+                    read = match self.heads(&rel.name).await {
+                        Ok(h) => h,
+                        Err(StorageError::NotFound) => Vec::new(),
+                        Err(e) => return Err(e),
+                    };
+                    &read
+                }
+            };
+            self.remove_least_recent(&rel.name, heads, self.max_history - 1)
+                .await?;
         }
         self.driver
             .create(&make_key(&rel.name, rel.version), rel)
@@ -440,8 +457,12 @@ impl Storage {
 
     /// Helm's `removeLeastRecent`: deletes the oldest revisions until `max` remain, never the
     /// newest deployed one.
-    async fn remove_least_recent(&self, name: &str, max: usize) -> Result<(), StorageError> {
-        let h = self.heads(name).await?;
+    async fn remove_least_recent(
+        &self,
+        name: &str,
+        h: &[Head],
+        max: usize,
+    ) -> Result<(), StorageError> {
         if h.len() <= max {
             return Ok(());
         }
@@ -452,7 +473,7 @@ impl Storage {
             .max();
         let mut remaining = h.len();
         let mut errors = Vec::new();
-        for rel in &h {
+        for rel in h {
             if remaining == max {
                 break;
             }
