@@ -173,26 +173,49 @@ impl std::fmt::Display for BuildError {
 /// int64s kept, so `port: 80` goes out as `80`, not `80.0` — which a typed field (`int32`)
 /// would refuse in a create, replace or merge patch.
 fn to_json(v: &whelm_template::value::Value) -> Result<Value, String> {
-    let text = whelm_template::json::marshal_typed(v)?;
-    let mut value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    integral_numbers_as_ints(&mut value);
-    Ok(value)
+    to_json_at(v, 0)
 }
 
-fn integral_numbers_as_ints(v: &mut Value) {
-    match v {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
-                && f.fract() == 0.0
-                && f.abs() < 9.2e18
-            {
-                *v = json!(f as i64);
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(integral_numbers_as_ints),
-        Value::Object(m) => m.values_mut().for_each(integral_numbers_as_ints),
-        _ => {}
+/// [`to_json`] without the text in between: what `json.Marshal` and a decode with int64s
+/// kept would make of `v`, built directly (a float that is integral and fits becomes an int).
+fn to_json_at(v: &whelm_template::value::Value, depth: usize) -> Result<Value, String> {
+    use whelm_template::value::Value as V;
+    if depth > whelm_template::yaml::MAX_DEPTH {
+        return Err(
+            "json: unsupported value: encountered a cycle via map[string]interface {}".into(),
+        );
     }
+    Ok(match v {
+        V::Nil => Value::Null,
+        V::Bool(b) => Value::Bool(*b),
+        V::Int(i) | V::Int64(i) => Value::from(*i),
+        V::Float(f) if !f.is_finite() => {
+            return Err(format!(
+                "json: unsupported value: {}",
+                whelm_template::num::format_float(*f, 'g', -1)
+            ));
+        }
+        V::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Value::from(*f as i64),
+        V::Float(f) => Value::from(*f),
+        V::String(s) => Value::String(s.to_string()),
+        V::List(l) => Value::Array(
+            l.iter()
+                .map(|e| to_json_at(e, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        V::Map(m) => {
+            let m = m.0.borrow();
+            let mut out = serde_json::Map::new();
+            for (k, e) in m.iter() {
+                out.insert(k.clone(), to_json_at(e, depth + 1)?);
+            }
+            Value::Object(out)
+        }
+        V::Object(o) => match o.as_data() {
+            Some(d) => to_json_at(&d, depth + 1)?,
+            None => Value::Object(Default::default()),
+        },
+    })
 }
 
 /// The `# Source:` path a document of a release manifest carries, if any.
@@ -783,7 +806,58 @@ fn barrier_of(kind: &str) -> Option<&'static str> {
 /// applies kind by kind (its `batchPerform`); server-side apply does not need a Deployment's
 /// ServiceAccount or ConfigMap to exist first, so whelm only keeps the order where the
 /// apiserver would refuse or mis-admit an object.
+///
+/// Webhook configurations come after every built-in kind, so in Helm they never intercept
+/// those. When none of their rules can match an object of the wave before them, they join
+/// that wave: nothing there is admitted differently, and they are still in place before the
+/// objects after them.
 pub fn waves(items: &[Resource]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for wave in barrier_runs(items) {
+        if let Some(before) = out.last_mut()
+            && barrier_of(&items[wave.start].kind) == Some("webhooks")
+            && barrier_of(&items[before.start].kind).is_none()
+            && items[wave.clone()]
+                .iter()
+                .all(|hook| !items[before.clone()].iter().any(|r| may_intercept(hook, r)))
+        {
+            before.end = wave.end;
+            continue;
+        }
+        out.push(wave);
+    }
+    out
+}
+
+/// Whether webhook configuration `hook` may intercept writes of `r`: one of its rules names
+/// `r`'s API group (or `*`) and resource (or `*`). Anything it cannot read counts as a match.
+fn may_intercept(hook: &Resource, r: &Resource) -> bool {
+    let group = r.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let Some(webhooks) = hook.object["webhooks"].as_array() else {
+        return !hook.object["webhooks"].is_null();
+    };
+    webhooks.iter().any(|w| {
+        let Some(rules) = w["rules"].as_array() else {
+            return !w["rules"].is_null();
+        };
+        rules.iter().any(|rule| {
+            rule["apiGroups"].as_array().is_none_or(|gs| {
+                gs.iter()
+                    .any(|g| g.as_str().is_none_or(|g| g == "*" || g == group))
+            }) && rule["resources"].as_array().is_none_or(|rs| {
+                rs.iter().any(|x| {
+                    x.as_str().is_none_or(|s| {
+                        let base = s.split('/').next().unwrap_or(s);
+                        base == "*" || base == r.plural || r.plural.is_empty()
+                    })
+                })
+            })
+        })
+    })
+}
+
+/// [`waves`] before webhook configurations join the wave before them.
+fn barrier_runs(items: &[Resource]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < items.len() {
@@ -906,6 +980,47 @@ mod tests {
         );
     }
 
+    /// The direct conversion gives what Helm's path does: JSON text (floats keep a
+    /// fraction), decoded, integral numbers as int64.
+    #[test]
+    fn objects_convert_as_through_json_text() {
+        fn through_text(v: &whelm_template::Value) -> Value {
+            fn ints(v: &mut Value) {
+                match v {
+                    Value::Number(n) if n.is_f64() => {
+                        let f = n.as_f64().unwrap();
+                        if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                            *v = json!(f as i64);
+                        }
+                    }
+                    Value::Array(a) => a.iter_mut().for_each(ints),
+                    Value::Object(m) => m.values_mut().for_each(ints),
+                    _ => {}
+                }
+            }
+            let text = whelm_template::json::marshal_typed(v).unwrap();
+            let mut out: Value = serde_json::from_str(&text).unwrap();
+            ints(&mut out);
+            out
+        }
+        let doc = "a: 1\nb: 1.0\nc: 1.5\nd: -0.0\ne: 1e21\nf: 9223372036854775807\n\
+                   g: -12.25e-3\nh: 0x1F\ni: ~\nj: [true, 'x\\\"y', \"\\u00e9\\t\", {}, []]\n\
+                   k: {p: {m: [1, 2.5, {o: null}]}}\n";
+        let v = whelm_template::yaml::load(doc).unwrap();
+        let direct = to_json(&v).unwrap();
+        assert_eq!(direct, through_text(&v));
+        assert_eq!(direct["b"], json!(1));
+        assert!(direct["b"].is_i64() && direct["c"].is_f64() && direct["e"].is_f64());
+        assert_eq!(
+            direct["k"]["p"]["m"],
+            json!([1, 2.5, {"o": null}]),
+            "{direct}"
+        );
+        // Infinity has no JSON: refused with Go's message.
+        let inf = whelm_template::Value::list(vec![whelm_template::Value::Float(f64::INFINITY)]);
+        assert_eq!(to_json(&inf).unwrap_err(), "json: unsupported value: +Inf");
+    }
+
     fn r(kind: &str) -> Resource {
         Resource {
             api_version: "v1".into(),
@@ -957,12 +1072,81 @@ mod tests {
         .into_iter()
         .map(r)
         .collect();
+        // (These webhook configurations have no webhooks: they join the wave before.)
         assert_eq!(
             waves(&items),
-            [0..2, 2..4, 4..5, 5..8, 8..10, 10..11, 11..12, 12..13]
+            [0..2, 2..4, 4..5, 5..10, 10..11, 11..12, 12..13]
         );
         assert_eq!(waves(&[]), Vec::<std::ops::Range<usize>>::new());
         assert_eq!(waves(&items[2..4]).len(), 1);
+    }
+
+    #[test]
+    fn webhooks_join_the_wave_before_only_if_they_cannot_intercept_it() {
+        let obj = |kind: &str, api: &str, plural: &str| Resource {
+            api_version: api.into(),
+            plural: plural.into(),
+            ..r(kind)
+        };
+        let hook = |rules: Value| Resource {
+            object: json!({"webhooks": [{"name": "a", "rules": []}, {"name": "b", "rules": rules}]}),
+            ..obj(
+                "ValidatingWebhookConfiguration",
+                "admissionregistration.k8s.io/v1",
+                "",
+            )
+        };
+        let rule = |groups: Value, resources: Value| {
+            json!([{"apiGroups": groups, "apiVersions": ["*"], "resources": resources,
+                    "operations": ["CREATE", "UPDATE"]}])
+        };
+        let before = [
+            obj("ConfigMap", "v1", "configmaps"),
+            obj("Deployment", "apps/v1", "deployments"),
+        ];
+        let after = obj(
+            "PrometheusRule",
+            "monitoring.coreos.com/v1",
+            "prometheusrules",
+        );
+        let plan = |h: Resource| {
+            let mut items = before.to_vec();
+            items.extend([h, after.clone()]);
+            waves(&items)
+        };
+        let joined = vec![0..3, 3..4];
+        let apart = vec![0..2, 2..3, 3..4];
+        // kube-prometheus-stack's: its own kinds only.
+        let own = rule(json!(["monitoring.coreos.com"]), json!(["prometheusrules"]));
+        assert_eq!(plan(hook(own)), joined);
+        // A rule that names a kind of the wave before, by name or wildcard, keeps it apart.
+        assert_eq!(
+            plan(hook(rule(json!(["apps"]), json!(["deployments"])))),
+            apart
+        );
+        assert_eq!(plan(hook(rule(json!([""]), json!(["*"])))), apart);
+        assert_eq!(
+            plan(hook(rule(json!(["*"]), json!(["configmaps/*"])))),
+            apart
+        );
+        // Another group's resource of the same name does not.
+        assert_eq!(
+            plan(hook(rule(json!(["x.io"]), json!(["configmaps"])))),
+            joined
+        );
+        // What cannot be read counts as a match.
+        assert_eq!(
+            plan(hook(rule(json!("apps"), json!(["deployments"])))),
+            apart
+        );
+        assert_eq!(
+            plan(hook(rule(json!(["apps"]), json!("deployments")))),
+            apart
+        );
+        assert_eq!(plan(hook(json!({"x": 1}))), apart);
+        // Nothing before but a barrier: the webhooks stay a wave of their own.
+        let items = [obj("Namespace", "v1", "namespaces"), hook(json!([])), after];
+        assert_eq!(waves(&items), [0..1, 1..2, 2..3]);
     }
 
     #[test]
