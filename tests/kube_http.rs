@@ -186,11 +186,26 @@ fn install_applies_server_side_in_helms_order() {
         .into_iter()
         .filter(|r| r.method == "GET" && r.path.starts_with(SECRETS))
         .collect();
-    assert!(!store_reads.is_empty());
     for r in &store_reads {
         assert_eq!(r.path, SECRETS, "only label-selected lists: {}", line(r));
         assert_eq!(r.accept.as_deref(), Some(META_LIST), "{:?}", r.query);
     }
+    // Three reads: the name's history (none), which also stands for the history limit of
+    // the new revision; the heads before marking it deployed (the lease is still ours); and,
+    // while it is marked deployed, the revision's chunks to remove.
+    let queries: Vec<String> = store_reads
+        .iter()
+        .map(|r| r.query.get("labelSelector").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "name=r,owner=helm",
+            "name=r,owner=helm",
+            "whelm.sh/chunk-of=r,whelm.sh/chunk-version=1"
+        ],
+        "{store_reads:#?}"
+    );
     // The pending revision as Helm writes it, then deployed.
     let post = &writes[0];
     let secret = post.body.as_ref().unwrap();
