@@ -83,16 +83,16 @@ impl Resource {
         )
     }
 
+    /// The API group of `apiVersion` (empty for the core group).
+    pub fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
+    }
+
     /// Identity across releases: apiVersion's group, kind, namespace, name (Helm compares
     /// objects by group/kind/namespace/name, so a version bump is the same object).
     pub fn key(&self) -> (String, String, String, String) {
-        let group = self
-            .api_version
-            .rsplit_once('/')
-            .map(|(g, _)| g)
-            .unwrap_or("");
         (
-            group.to_string(),
+            self.group().to_string(),
             self.kind.clone(),
             self.namespace.clone(),
             self.name.clone(),
@@ -832,7 +832,7 @@ pub fn waves(items: &[Resource]) -> Vec<std::ops::Range<usize>> {
 /// Whether webhook configuration `hook` may intercept writes of `r`: one of its rules names
 /// `r`'s API group (or `*`) and resource (or `*`). Anything it cannot read counts as a match.
 fn may_intercept(hook: &Resource, r: &Resource) -> bool {
-    let group = r.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let group = r.group();
     let Some(webhooks) = hook.object["webhooks"].as_array() else {
         return !hook.object["webhooks"].is_null();
     };

@@ -313,11 +313,7 @@ pub async fn begin(
         });
     }
     // Recovery changes statuses, never revision numbers: its view of the history gives the next.
-    let at = Revision {
-        version: recovery.newest + 1,
-        history: &recovery.heads,
-    };
-    acquire(storage, rel, at, op, owner, lease_secs).await
+    acquire(storage, rel, &recovery.heads, op, owner, lease_secs).await
 }
 
 /// As [`begin`], for a release the caller has just seen to have no history at all: there is
@@ -330,29 +326,20 @@ pub async fn begin_first(
     owner: &str,
     lease_secs: i64,
 ) -> Result<Held, StorageError> {
-    let at = Revision {
-        version: 1,
-        history: &[],
-    };
-    acquire(storage, rel, at, op, owner, lease_secs).await
+    acquire(storage, rel, &[], op, owner, lease_secs).await
 }
 
-/// Where a pending revision goes: its number, and the history just read before it.
-struct Revision<'a> {
-    version: i64,
-    history: &'a [Head],
-}
-
-/// Creates revision `version` of `rel` as `op`'s pending revision under `owner`'s lease.
+/// Creates the revision after `history` (the name's heads, oldest first, as just read) as
+/// `op`'s pending revision of `rel` under `owner`'s lease.
 async fn acquire(
     storage: &Storage,
     mut rel: Release,
-    at: Revision<'_>,
+    history: &[Head],
     op: Operation,
     owner: &str,
     lease_secs: i64,
 ) -> Result<Held, StorageError> {
-    let version = at.version;
+    let version = history.last().map_or(1, |h| h.version + 1);
     rel.version = version;
     rel.set_status(op.pending(), op.pending_description());
     let lease = Lease {
@@ -360,7 +347,7 @@ async fn acquire(
         expires: (storage.clock)() + lease_secs,
     };
     set_lease(&mut rel, &lease);
-    match storage.create_after(&rel, Some(at.history)).await {
+    match storage.create_after(&rel, history).await {
         Ok(()) => Ok(Held {
             release: rel,
             lease,
@@ -499,11 +486,7 @@ pub async fn commit_over(
 ) -> Result<Release, StorageError> {
     // One read of every revision's head both proves the lease is still ours and names the
     // deployed revisions to supersede (while the lease is held, no one else changes them).
-    let heads = match storage.heads(&held.release.name).await {
-        Ok(h) => h,
-        Err(StorageError::NotFound) => Vec::new(),
-        Err(e) => return Err(e),
-    };
+    let heads = storage.heads_or_none(&held.release.name).await?;
     let version = held.release.version;
     let current = heads
         .iter()

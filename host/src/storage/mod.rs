@@ -350,29 +350,18 @@ impl Storage {
 
     /// Stores a new revision, first pruning history to `max_history - 1` as Helm does.
     pub async fn create(&self, rel: &Release) -> Result<(), StorageError> {
-        self.create_after(rel, None).await
+        let heads = if self.max_history > 0 {
+            self.heads_or_none(&rel.name).await?
+        } else {
+            Vec::new()
+        };
+        self.create_after(rel, &heads).await
     }
 
     /// As [`Storage::create`], when the caller has just read the name's history (`heads`,
     /// oldest first): the history limit is applied to those, without reading them again.
-    pub async fn create_after(
-        &self,
-        rel: &Release,
-        heads: Option<&[Head]>,
-    ) -> Result<(), StorageError> {
+    pub async fn create_after(&self, rel: &Release, heads: &[Head]) -> Result<(), StorageError> {
         if self.max_history > 0 {
-            let read;
-            let heads = match heads {
-                Some(h) => h,
-                None => {
-                    read = match self.heads(&rel.name).await {
-                        Ok(h) => h,
-                        Err(StorageError::NotFound) => Vec::new(),
-                        Err(e) => return Err(e),
-                    };
-                    &read
-                }
-            };
             self.remove_least_recent(&rel.name, heads, self.max_history - 1)
                 .await?;
         }
@@ -414,6 +403,14 @@ impl Storage {
         let mut h = self.driver.heads(&release_query(name, None)).await?;
         h.sort_by_key(|r| r.version);
         Ok(h)
+    }
+
+    /// As [`Storage::heads`], with no revisions an empty history instead of `NotFound`.
+    pub async fn heads_or_none(&self, name: &str) -> Result<Vec<Head>, StorageError> {
+        match self.heads(name).await {
+            Err(StorageError::NotFound) => Ok(Vec::new()),
+            other => other,
+        }
     }
 
     /// Every `deployed` revision of `name`.
