@@ -242,6 +242,8 @@ pub struct Rendered {
     pub documents: Vec<(String, Value)>,
     pub hooks: Vec<rel::Hook>,
     pub notes: String,
+    /// The chart as the release stores it, built once and shared by every revision written.
+    pub chart: std::sync::Arc<rel::Chart>,
 }
 
 /// Helm's hook record for a rendered hook document.
@@ -298,9 +300,10 @@ pub async fn render(
     prepared: template::Prepared,
     o: &DeployOptions,
 ) -> Result<Rendered, String> {
+    let chart = std::sync::Arc::new(release_chart(&prepared.chart));
     if !o.dry_run.is_dry() {
         // The release's chart is compressed on the other core while the renderer runs.
-        crate::storage::codec::compress_chart_ahead(release_chart(&prepared.chart));
+        crate::storage::codec::compress_chart_ahead(chart.clone());
     }
     // `lookup` reads the cluster only when the command talks to it (not `--dry-run=client`).
     let lookup = if o.dry_run.interacts() {
@@ -347,6 +350,7 @@ pub async fn render(
         hooks: hooks.iter().map(hook_record).collect(),
         notes,
         prepared,
+        chart,
     })
 }
 
@@ -357,7 +361,7 @@ pub fn new_release(r: &Rendered, o: &DeployOptions, revision: i64, ssa: bool) ->
         name: r.prepared.release.name.clone(),
         namespace: r.prepared.release.namespace.clone(),
         version: revision,
-        chart: Some(release_chart(&r.prepared.chart)),
+        chart: Some(r.chart.clone()),
         config: values_to_json(&r.prepared.user_values),
         manifest: r.manifest.clone(),
         hooks: r.hooks.clone(),

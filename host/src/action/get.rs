@@ -130,7 +130,7 @@ fn go_release(rel: &Release) -> whelm_template::Value {
             ],
         )
     });
-    let chart = rel.chart.as_ref().map_or(V::Nil, go_chart);
+    let chart = rel.chart.as_deref().map_or(V::Nil, go_chart);
     let hooks = rel
         .hooks
         .iter()
@@ -344,7 +344,7 @@ fn user_values(rel: &Release) -> whelm_template::Value {
 /// Helm's `CoalesceValues(rel.Chart, rel.Config)`: the stored chart's values under the user's,
 /// `null` deleting defaults. (The stored chart has no subcharts.)
 fn computed_values(rel: &Release) -> Result<whelm_template::Value, String> {
-    let chart = rel.chart.clone().unwrap_or_default();
+    let chart = rel.chart.as_deref().cloned().unwrap_or_default();
     let defaults = match chart.values {
         Some(v) => go_value(&serde_json::Value::Object(v)),
         None => whelm_template::Value::Nil,

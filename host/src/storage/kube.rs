@@ -620,10 +620,10 @@ fn stub_of(rel: &Release, count: usize, digest: &str) -> Release {
             status: info.status,
             ..Info::default()
         }),
-        chart: Some(Chart {
+        chart: Some(Arc::new(Chart {
             metadata: Some(metadata),
             ..Chart::default()
-        }),
+        })),
         ..Release::default()
     }
 }
@@ -918,7 +918,7 @@ mod tests {
                 x as u8
             })
             .collect();
-        let chart = rel.chart.get_or_insert_with(Chart::default);
+        let chart = Arc::make_mut(rel.chart.get_or_insert_with(Default::default));
         chart.files.get_or_insert_with(Vec::new).push(File {
             name: "big.bin".into(),
             data: Some(data),
@@ -1058,7 +1058,7 @@ mod tests {
     #[test]
     fn stub_marker_round_trips() {
         let mut rel = helm_release();
-        rel.chart.as_mut().unwrap().metadata = Some(Metadata::default());
+        Arc::make_mut(rel.chart.as_mut().unwrap()).metadata = Some(Metadata::default());
         let stub = stub_of(&rel, 3, "00ff");
         assert_eq!(chunk_marker(&stub), Some((3, "00ff".to_string())));
         assert_eq!(chunk_marker(&rel), None);

@@ -692,14 +692,14 @@ pub(crate) mod tests {
                 last_deployed: Some(GoTime::from_unix(1_750_000_000, 0)),
                 ..Info::default()
             }),
-            chart: Some(Chart {
+            chart: Some(std::sync::Arc::new(Chart {
                 metadata: Some(Metadata {
                     name: "web".into(),
                     version: "1.0.0".into(),
                     ..Metadata::default()
                 }),
                 ..Chart::default()
-            }),
+            })),
             ..Release::default()
         }
     }

@@ -33,7 +33,7 @@ pub struct Release {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Info>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chart: Option<Chart>,
+    pub chart: Option<std::sync::Arc<Chart>>,
     /// The user-supplied values (`--set`, `-f`) of this revision.
     #[serde(
         default,
@@ -353,7 +353,7 @@ pub struct HookExecution {
 
 /// `chart/v2.Chart` as stored in a release: subcharts are not serialised (Helm's
 /// `dependencies` field is unexported), their templates are already rendered into `manifest`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chart {
     #[serde(default)]
     pub metadata: Option<Metadata>,
@@ -381,7 +381,7 @@ pub struct Chart {
 }
 
 /// `chart/common.File`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct File {
     #[serde(default, deserialize_with = "null_default")]
     pub name: String,
@@ -398,7 +398,7 @@ pub struct File {
 }
 
 /// `chart/v2.Metadata` (Chart.yaml).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
     #[serde(
         default,
@@ -511,7 +511,7 @@ pub struct Metadata {
 }
 
 /// `chart/v2.Maintainer`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Maintainer {
     #[serde(
         default,
@@ -536,7 +536,7 @@ pub struct Maintainer {
 }
 
 /// `chart/v2.Dependency`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dependency {
     #[serde(default, deserialize_with = "null_default")]
     pub name: String,
@@ -584,7 +584,7 @@ pub struct Dependency {
 }
 
 /// `chart/v2.Lock` (Chart.lock); all fields always written.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lock {
     #[serde(default, deserialize_with = "null_default")]
     pub generated: GoTime,
