@@ -60,7 +60,7 @@ impl Client {
         body: Option<&Value>,
     ) -> (u16, Value) {
         let payload = body.map(Value::to_string).unwrap_or_default();
-        self.send_raw(method, path, content_type, payload)
+        self.send_raw(method, path, content_type, payload.into_bytes())
     }
 
     fn send_raw(
@@ -68,7 +68,7 @@ impl Client {
         method: &str,
         path: &str,
         content_type: Option<&str>,
-        payload: String,
+        payload: Vec<u8>,
     ) -> (u16, Value) {
         let mut request = hyper::Request::builder()
             .method(method)
@@ -851,11 +851,60 @@ fn requests_are_recorded_as_sent() {
         "PATCH",
         &format!("{CMS}/y?fieldManager=helm&dryRun=All"),
         Some(APPLY),
-        yaml.to_string(),
+        yaml.as_bytes().to_vec(),
     );
     assert_eq!(code, 201, "{answer}");
     assert_eq!(api.requests()[0].raw_body, yaml);
     assert_eq!(api.requests()[0].body.as_ref().unwrap()["data"]["a"], "1");
+}
+
+#[test]
+fn protobuf_bodies_from_whelm_decode_to_the_objects_they_encode() {
+    use whelm::kube::proto;
+    use whelm::storage::kube::Kind;
+    let api = FakeApiServer::start();
+    let c = Client::new(&api);
+    // Lengths around the varint boundaries (127/128 and 16383/16384 bytes).
+    let long = |n: usize| "a".repeat(n);
+    let secret = json!({
+        "apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1",
+        "metadata": {"name": "s", "namespace": "default",
+                     "labels": {"owner": "helm", "status": "deployed", "long": long(128)},
+                     "annotations": {"a": ""}},
+        "data": {"release": base64_of(&long(16384)), "short": base64_of("x"), "empty": ""},
+    });
+    let config_map = json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "c", "labels": {"owner": "helm"}},
+        "data": {"release": long(127), "unicode": "é ✓"},
+        "binaryData": {"raw": base64_of(&long(16383))},
+    });
+    for (kind, object, collection) in [
+        (Kind::Secret, &secret, "/api/v1/namespaces/default/secrets"),
+        (Kind::ConfigMap, &config_map, CMS),
+    ] {
+        let bytes = proto::encode(kind, object).expect("encodable");
+        assert_eq!(fake_apiserver::decode_protobuf(&bytes).unwrap(), *object);
+        let (code, created) = c.send_raw("POST", collection, Some(proto::CONTENT_TYPE), bytes);
+        assert_eq!(code, 201, "{created}");
+        let name = object["metadata"]["name"].as_str().unwrap();
+        let (_, got) = c.get(&format!("{collection}/{name}"));
+        assert_eq!(got["data"], object["data"]);
+        assert_eq!(got["metadata"]["labels"], object["metadata"]["labels"]);
+    }
+    // Garbage in the protobuf content type is refused, not taken as an empty object.
+    let (code, answer) = c.send_raw(
+        "POST",
+        CMS,
+        Some(proto::CONTENT_TYPE),
+        b"k8s\0\x0a\xff".to_vec(),
+    );
+    assert_eq!(code, 400, "{answer}");
+}
+
+fn base64_of(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
 }
 
 #[test]

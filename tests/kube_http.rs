@@ -175,6 +175,41 @@ fn install_applies_server_side_in_helms_order() {
     for d in writes.iter().filter(|r| r.method == "DELETE") {
         assert_eq!(d.body.as_ref().unwrap()["propagationPolicy"], "Background");
     }
+    // The release Secret's writes go as protobuf: the payload is not base64-encoded a second
+    // time, and the apiserver copies it instead of decoding a JSON string. The fake decodes
+    // them field by field (its own decoder); the deployed revision is what the store holds.
+    let store_writes: Vec<&Recorded> = writes
+        .iter()
+        .filter(|r| r.path.starts_with(SECRETS))
+        .collect();
+    assert_eq!(store_writes.len(), 2);
+    for r in &store_writes {
+        assert_eq!(
+            r.content_type.as_deref(),
+            Some(fake_apiserver::PROTOBUF),
+            "{}",
+            line(r)
+        );
+        assert!(r.raw_body.as_bytes().starts_with(b"k8s\0"));
+        let body = r.body.as_ref().expect("the protobuf body decodes");
+        assert_eq!(body["kind"], "Secret");
+        assert_eq!(body["type"], "helm.sh/release.v1");
+        assert_eq!(body["metadata"]["name"], "sh.helm.release.v1.r.v1");
+        assert_eq!(body["metadata"]["labels"]["owner"], "helm");
+    }
+    assert_eq!(
+        store_writes[0].body.as_ref().unwrap()["metadata"]["labels"]["status"],
+        "pending-install"
+    );
+    let stored = env
+        .api
+        .object(&format!("{SECRETS}/sh.helm.release.v1.r.v1"))
+        .unwrap();
+    assert_eq!(
+        store_writes[1].body.as_ref().unwrap()["data"],
+        stored["data"]
+    );
+    assert_eq!(decode_release(&stored)["info"]["status"], "deployed");
     // Answers whelm discards or reads only the metadata of are asked for as metadata: applies,
     // the release Secret's writes, and every read of the release store (heads are labels).
     for r in writes.iter().filter(|r| r.method != "DELETE") {

@@ -363,6 +363,13 @@ async fn handle(
             .map(str::to_string)
     };
     let raw_body = String::from_utf8_lossy(&bytes).into_owned();
+    let protobuf = header("content-type").as_deref() == Some(PROTOBUF);
+    let body = if protobuf {
+        // A body that does not decode is recorded as none: the handler then refuses it.
+        decode_protobuf(&bytes).ok()
+    } else {
+        parse_body(&raw_body)
+    };
     let recorded = Recorded {
         method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
@@ -370,7 +377,7 @@ async fn handle(
         content_type: header("content-type"),
         accept: header("accept"),
         authorization: header("authorization"),
-        body: parse_body(&raw_body),
+        body,
         raw_body,
     };
     let user_agent = header("user-agent");
@@ -513,6 +520,169 @@ fn as_partial_metadata(accept: Option<&str>, value: Value) -> Value {
     } else {
         value
     }
+}
+
+/// Kubernetes' protobuf encoding (`k8s\0` + `runtime.Unknown`).
+pub const PROTOBUF: &str = "application/vnd.kubernetes.protobuf";
+
+/// The JSON form of a protobuf-encoded core/v1 Secret or ConfigMap, decoded field by field
+/// from `k8s.io/api/core/v1/generated.proto`'s numbering. Any other kind, or any field not
+/// listed here, is an error: whelm sends nothing else as protobuf.
+pub fn decode_protobuf(bytes: &[u8]) -> Result<Value, String> {
+    let unknown = bytes.strip_prefix(b"k8s\0").ok_or("no k8s\\0 magic")?;
+    let (mut api_version, mut kind, mut raw) = (String::new(), String::new(), &[][..]);
+    for (field, value) in pb_fields(unknown)? {
+        match field {
+            1 => {
+                for (f, v) in pb_fields(v_bytes(value)?)? {
+                    match f {
+                        1 => api_version = pb_string(v)?,
+                        2 => kind = pb_string(v)?,
+                        _ => return Err(format!("TypeMeta field {f}")),
+                    }
+                }
+            }
+            2 => raw = v_bytes(value)?,
+            f => return Err(format!("Unknown field {f}")),
+        }
+    }
+    let mut object = serde_json::Map::new();
+    object.insert("apiVersion".into(), Value::String(api_version.clone()));
+    object.insert("kind".into(), Value::String(kind.clone()));
+    let base64 = |b: &[u8]| {
+        use base64::Engine;
+        Value::String(base64::engine::general_purpose::STANDARD.encode(b))
+    };
+    let mut put_entry =
+        |name: &str, entry: &[u8], value_as: &dyn Fn(&[u8]) -> Result<Value, String>| {
+            let (mut k, mut v) = (String::new(), Value::Null);
+            for (f, x) in pb_fields(entry)? {
+                match f {
+                    1 => k = pb_string(x)?,
+                    2 => v = value_as(v_bytes(x)?)?,
+                    _ => return Err(format!("map entry field {f}")),
+                }
+            }
+            object
+                .entry(name)
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .unwrap()
+                .insert(k, v);
+            Ok::<(), String>(())
+        };
+    let mut metadata = None;
+    let mut type_ = None;
+    let text = |b: &[u8]| {
+        String::from_utf8(b.to_vec())
+            .map(Value::String)
+            .map_err(|e| e.to_string())
+    };
+    let bytes_b64 = |b: &[u8]| Ok(base64(b));
+    for (field, value) in pb_fields(raw)? {
+        match (api_version.as_str(), kind.as_str(), field) {
+            ("v1", "Secret" | "ConfigMap", 1) => metadata = Some(pb_object_meta(v_bytes(value)?)?),
+            ("v1", "Secret", 2) => put_entry("data", v_bytes(value)?, &bytes_b64)?,
+            ("v1", "Secret", 3) => type_ = Some(pb_string(value)?),
+            ("v1", "ConfigMap", 2) => put_entry("data", v_bytes(value)?, &text)?,
+            ("v1", "ConfigMap", 3) => put_entry("binaryData", v_bytes(value)?, &bytes_b64)?,
+            (a, k, f) => return Err(format!("{a} {k}: field {f}")),
+        }
+    }
+    if let Some(m) = metadata {
+        object.insert("metadata".into(), m);
+    }
+    if let Some(t) = type_ {
+        object.insert("type".into(), Value::String(t));
+    }
+    Ok(Value::Object(object))
+}
+
+/// `ObjectMeta`: name (1), namespace (3), resourceVersion (6), labels (11), annotations (12).
+fn pb_object_meta(bytes: &[u8]) -> Result<Value, String> {
+    let mut meta = serde_json::Map::new();
+    for (field, value) in pb_fields(bytes)? {
+        let key = match field {
+            1 => "name",
+            3 => "namespace",
+            6 => "resourceVersion",
+            11 | 12 => {
+                let map = if field == 11 { "labels" } else { "annotations" };
+                let (mut k, mut v) = (String::new(), String::new());
+                for (f, x) in pb_fields(v_bytes(value)?)? {
+                    match f {
+                        1 => k = pb_string(x)?,
+                        2 => v = pb_string(x)?,
+                        _ => return Err(format!("{map} entry field {f}")),
+                    }
+                }
+                meta.entry(map)
+                    .or_insert_with(|| json!({}))
+                    .as_object_mut()
+                    .unwrap()
+                    .insert(k, Value::String(v));
+                continue;
+            }
+            f => return Err(format!("ObjectMeta field {f}")),
+        };
+        meta.insert(key.into(), Value::String(pb_string(value)?));
+    }
+    Ok(Value::Object(meta))
+}
+
+/// A protobuf field's value: a varint or a length-delimited run of bytes.
+enum PbValue<'a> {
+    Varint(u64),
+    Bytes(&'a [u8]),
+}
+
+fn v_bytes(v: PbValue<'_>) -> Result<&[u8], String> {
+    match v {
+        PbValue::Bytes(b) => Ok(b),
+        PbValue::Varint(_) => Err("a varint where bytes were expected".into()),
+    }
+}
+
+fn pb_string(v: PbValue<'_>) -> Result<String, String> {
+    String::from_utf8(v_bytes(v)?.to_vec()).map_err(|e| e.to_string())
+}
+
+/// The fields of one message, in order.
+fn pb_fields(mut b: &[u8]) -> Result<Vec<(u32, PbValue<'_>)>, String> {
+    fn varint(b: &mut &[u8]) -> Result<u64, String> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = b.split_first().ok_or("truncated varint")?;
+            *b = rest;
+            n |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Ok(n);
+            }
+        }
+        Err("varint too long".into())
+    }
+    let mut out = Vec::new();
+    while !b.is_empty() {
+        let key = varint(&mut b)?;
+        let field = (key >> 3) as u32;
+        match key & 7 {
+            0 => out.push((field, PbValue::Varint(varint(&mut b)?))),
+            2 => {
+                let len = varint(&mut b)? as usize;
+                if len > b.len() {
+                    return Err(format!(
+                        "field {field}: {len} bytes announced, {} left",
+                        b.len()
+                    ));
+                }
+                let (value, rest) = b.split_at(len);
+                out.push((field, PbValue::Bytes(value)));
+                b = rest;
+            }
+            w => return Err(format!("field {field}: wire type {w}")),
+        }
+    }
+    Ok(out)
 }
 
 fn parse_body(raw: &str) -> Option<Value> {

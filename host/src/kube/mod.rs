@@ -9,6 +9,7 @@ pub mod lookup;
 pub mod objects;
 pub mod openapi;
 pub mod patch;
+pub mod proto;
 pub mod ready;
 pub mod resource;
 pub mod table;

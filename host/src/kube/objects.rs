@@ -9,6 +9,7 @@ use http::Method;
 use serde_json::Value;
 
 use super::client::{ApiError, Cluster, META_ACCEPT, META_LIST_ACCEPT, query_escape};
+use super::proto;
 use crate::storage::Labels;
 use crate::storage::kube::{Kind, KubeError, KubeObjects};
 
@@ -56,6 +57,45 @@ impl NamespacedObjects {
             .transpose()
             .map_err(|e| KubeError::Other(e.to_string()))?;
         let content_type = body.is_some().then_some("application/json");
+        self.request(method, path, content_type, body, accept).await
+    }
+
+    /// A write of `object`: as protobuf when [`proto::encode`] can (a release's payload then
+    /// travels, and is decoded by the apiserver, as it is stored), else as JSON. Asks for
+    /// metadata only in answer ([`META_ACCEPT`]): the store discards it.
+    async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        kind: Kind,
+        object: &Value,
+    ) -> Result<(), KubeError> {
+        match proto::encode(kind, object) {
+            Some(body) => self
+                .request(
+                    method,
+                    path,
+                    Some(proto::CONTENT_TYPE),
+                    Some(body),
+                    Some(META_ACCEPT),
+                )
+                .await
+                .map(drop),
+            None => self
+                .send(method, path, Some(object), Some(META_ACCEPT))
+                .await
+                .map(drop),
+        }
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+        accept: Option<&str>,
+    ) -> Result<Value, KubeError> {
         self.cluster
             .call_accept(method, path, content_type, body, accept)
             .await
@@ -105,8 +145,6 @@ pub fn selector(labels: &Labels) -> String {
         .join(",")
 }
 
-/// Writes ask for metadata only in answer ([`META_ACCEPT`]): the store discards the answer, and
-/// a release's payload need not travel back.
 #[async_trait]
 impl KubeObjects for NamespacedObjects {
     async fn get(&self, kind: Kind, name: &str) -> Result<Value, KubeError> {
@@ -132,10 +170,8 @@ impl KubeObjects for NamespacedObjects {
     }
 
     async fn create(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
-        let path = self.collection(kind);
-        self.send(Method::POST, &path, Some(&object), Some(META_ACCEPT))
+        self.write(Method::POST, &self.collection(kind), kind, &object)
             .await
-            .map(drop)
     }
 
     async fn update(&self, kind: Kind, object: Value) -> Result<(), KubeError> {
@@ -143,10 +179,8 @@ impl KubeObjects for NamespacedObjects {
             .pointer("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let path = self.object_path(kind, name);
-        self.send(Method::PUT, &path, Some(&object), Some(META_ACCEPT))
+        self.write(Method::PUT, &self.object_path(kind, name), kind, &object)
             .await
-            .map(drop)
     }
 
     async fn delete(&self, kind: Kind, name: &str) -> Result<(), KubeError> {
