@@ -102,13 +102,21 @@ pub async fn run(
     // An install has no earlier apply method to keep: `auto` is server-side.
     let ssa = d.server_side != ServerSide::False;
     let clock = deploy::PhaseClock::new(d.debug);
-    // Discovery and the name check wait on the cluster: start them, then read the chart.
+    // Discovery, the name check and whether `--create-namespace` has a namespace to create
+    // wait on the cluster: start them, then read the chart.
+    let mut namespace_check = None;
     let checks = if d.dry_run.interacts() {
         let discovery = cfg.discover_in_background()?;
         let storage = cfg.storage_arc();
         let (name, replace) = (o.name.clone(), o.replace);
         let name_check =
             tokio::spawn(async move { available_name(&storage, &name, replace).await });
+        if d.create_namespace && !d.dry_run.is_dry() {
+            let (cluster, ns) = (cfg.cluster()?.clone(), cfg.namespace.clone());
+            namespace_check = Some(tokio::spawn(async move {
+                deploy::namespace_absent(&cluster, &ns).await
+            }));
+        }
         Some((discovery, name_check))
     } else {
         validate_release_name(&o.name)
@@ -186,7 +194,7 @@ pub async fn run(
     let (pending, absent) = if d.dry_run.is_dry() {
         (None, None)
     } else {
-        let (task, absent) = store_pending(cfg, &release, fresh, ssa, d).await?;
+        let (task, absent) = store_pending(cfg, &release, fresh, ssa, d, namespace_check).await?;
         (Some(task), absent)
     };
     let checked = build_and_check(cfg, &rendered, &release, d, absent, &clock).await;
@@ -278,7 +286,8 @@ pub async fn run(
 
 /// Starts writing the pending revision (creating the namespace first with
 /// `--create-namespace`) on the runtime's worker thread. With `--create-namespace`, also
-/// answers whether the namespace was missing before this command created it.
+/// answers whether the namespace was missing before this command created it, as
+/// `namespace_check` (started with the command) found.
 #[allow(clippy::type_complexity)]
 async fn store_pending(
     cfg: &mut Configuration,
@@ -286,6 +295,7 @@ async fn store_pending(
     fresh: bool,
     ssa: bool,
     d: &DeployOptions,
+    namespace_check: Option<tokio::task::JoinHandle<bool>>,
 ) -> Result<
     (
         tokio::task::JoinHandle<Result<lock::Held, String>>,
@@ -305,7 +315,11 @@ async fn store_pending(
     let release = release.clone();
     let task = tokio::spawn(async move {
         if let Some((cluster, ns, tell)) = namespace {
-            let _ = tell.send(deploy::namespace_absent(&cluster, &ns.name).await);
+            let absent = match namespace_check {
+                Some(check) => check.await.unwrap_or(false),
+                None => deploy::namespace_absent(&cluster, &ns.name).await,
+            };
+            let _ = tell.send(absent);
             deploy::create_namespace(&cluster, &ns, ssa).await?;
         }
         let owner = lock::new_owner_id();
