@@ -880,37 +880,70 @@ fn barrier_runs(items: &[Resource]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Runs `f` over `items` wave by wave (see [`waves`]), concurrently within a wave, at most
-/// [`MAX_IN_FLIGHT`] at a time. Results come back in input order; after a wave with an error
-/// the later waves are not started (their results are `None`).
+/// Runs `f` over `items` wave by wave (see [`waves`]), concurrently, at most
+/// [`MAX_IN_FLIGHT`] at a time. Results come back in input order.
+///
+/// A wave starts once what it may need is done: a wave of barrier kinds waits for everything
+/// before it; any other wave waits only for the barrier objects before it (the webhook
+/// configurations that joined the wave before), so it starts while the slow objects of that
+/// wave (Services, Deployments) are still being admitted. A wave's barrier objects are sent
+/// first. A wave is not started once an error has come back; what is under way finishes.
 pub async fn in_waves<'a, T, E, F, Fut>(items: &'a [Resource], f: F) -> Vec<Option<Result<T, E>>>
 where
     F: Fn(&'a Resource) -> Fut,
     Fut: std::future::Future<Output = Result<T, E>>,
 {
-    use futures::stream::{self, StreamExt};
-    let mut out: Vec<Option<Result<T, E>>> = Vec::with_capacity(items.len());
-    let mut failed = false;
+    use futures::stream::{FuturesUnordered, StreamExt};
+    let mut out: Vec<Option<Result<T, E>>> = items.iter().map(|_| None).collect();
+    let mut running = FuturesUnordered::new();
+    let record = |out: &mut Vec<Option<Result<T, E>>>, (i, r): (usize, Result<T, E>)| {
+        out[i] = Some(r);
+    };
+    let is_barrier = |r: &Resource| barrier_of(&r.kind).is_some();
     for wave in waves(items) {
-        if failed {
-            out.extend(wave.map(|_| None));
-            continue;
+        let all_before = is_barrier(&items[wave.start]);
+        let needed = |out: &Vec<Option<Result<T, E>>>| {
+            items[..wave.start]
+                .iter()
+                .zip(out)
+                .any(|(r, done)| done.is_none() && (all_before || is_barrier(r)))
+        };
+        while needed(&out) {
+            match running.next().await {
+                Some(done) => record(&mut out, done),
+                None => break,
+            }
         }
-        // Unordered, so that one slow request does not hold back the start of the next ones.
-        let mut done: Vec<(usize, Result<T, E>)> = stream::iter(items[wave].iter().enumerate())
-            .map(|(i, r)| {
-                let call = f(r);
-                async move { (i, call.await) }
-            })
-            .buffer_unordered(MAX_IN_FLIGHT)
-            .collect()
-            .await;
-        done.sort_by_key(|(i, _)| *i);
-        let results: Vec<Result<T, E>> = done.into_iter().map(|(_, r)| r).collect();
-        failed = results.iter().any(Result::is_err);
-        out.extend(results.into_iter().map(Some));
+        if out.iter().flatten().any(Result::is_err) {
+            break;
+        }
+        let mut order: Vec<usize> = wave.clone().collect();
+        order.sort_by_key(|&i| launch_rank(&items[i]));
+        for i in order {
+            if running.len() >= MAX_IN_FLIGHT
+                && let Some(done) = running.next().await
+            {
+                record(&mut out, done);
+            }
+            let call = f(&items[i]);
+            running.push(async move { (i, call.await) });
+        }
+    }
+    while let Some(done) = running.next().await {
+        record(&mut out, done);
     }
     out
+}
+
+/// Which objects of a wave are sent first (lowest first; the sort is stable): its barrier
+/// objects, which the next wave waits for, then Services, whose ClusterIP allocation makes them
+/// the slowest objects to create.
+fn launch_rank(r: &Resource) -> u8 {
+    match (barrier_of(&r.kind), r.kind.as_str()) {
+        (Some(_), _) => 0,
+        (None, "Service") => 1,
+        _ => 2,
+    }
 }
 
 /// Objects of `old` not in `new` (by group, kind, namespace, name), in reverse order: what an
@@ -1171,6 +1204,84 @@ mod tests {
                 Some(Ok("ConfigMap".to_string())),
                 Some(Err("Namespace".to_string())),
                 None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wave_starts_once_the_barrier_objects_before_it_are_done() {
+        // Wave 1: a Secret, a Service and a webhook configuration that joined them; wave 2:
+        // a custom resource. The Service's apply finishes only after the custom resource's
+        // has started: a scheduler waiting for all of wave 1 would hang (and time out).
+        let items: Vec<Resource> = [
+            "Secret",
+            "Service",
+            "ValidatingWebhookConfiguration",
+            "Widget",
+        ]
+        .into_iter()
+        .map(r)
+        .collect();
+        assert_eq!(waves(&items), [0..3, 3..4]);
+        let log = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let widget_started = std::rc::Rc::new(tokio::sync::Notify::new());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let run = in_waves(&items, |r| {
+            let (log, widget_started) = (log.clone(), widget_started.clone());
+            async move {
+                log.borrow_mut().push(format!("start {}", r.kind));
+                match r.kind.as_str() {
+                    "Service" => widget_started.notified().await,
+                    "Widget" => widget_started.notify_one(),
+                    _ => tokio::task::yield_now().await,
+                }
+                log.borrow_mut().push(format!("end {}", r.kind));
+                Ok::<_, ()>(())
+            }
+        });
+        let out = rt
+            .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), run).await })
+            .expect("the custom resource waited for the whole wave before it");
+        assert!(out.iter().all(|o| o == &Some(Ok(()))));
+        let log = log.borrow();
+        let at = |e: &str| log.iter().position(|l| l == e).unwrap();
+        // The barrier object goes first, then the Service (the slowest to create).
+        assert_eq!(log[0], "start ValidatingWebhookConfiguration");
+        assert_eq!(log[1], "start Service");
+        assert_eq!(log[2], "start Secret");
+        assert!(at("end ValidatingWebhookConfiguration") < at("start Widget"));
+        assert!(at("start Widget") < at("end Service"));
+    }
+
+    #[test]
+    fn a_barrier_wave_waits_for_everything_before_it() {
+        // A ConfigMap still in flight holds back the Namespace after it.
+        let items: Vec<Resource> = ["ConfigMap", "Namespace"].into_iter().map(r).collect();
+        let log = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(in_waves(&items, |r| {
+            let log = log.clone();
+            async move {
+                log.borrow_mut().push(format!("start {}", r.kind));
+                for _ in 0..3 {
+                    tokio::task::yield_now().await;
+                }
+                log.borrow_mut().push(format!("end {}", r.kind));
+                Ok::<_, ()>(())
+            }
+        }));
+        assert_eq!(
+            *log.borrow(),
+            [
+                "start ConfigMap",
+                "end ConfigMap",
+                "start Namespace",
+                "end Namespace"
             ]
         );
     }
