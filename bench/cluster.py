@@ -2,7 +2,11 @@
 """Wall time of install and upgrade on a real cluster, whelm vs the real helm, in one run.
 
 Usage:  WHELM_TEST_KUBECONFIG=~/.kube/config python3 bench/cluster.py \\
-            --whelm target/release/whelm --helm "$HELM_BIN" [--runs 3] [--chart PATH]
+            --whelm target/release/whelm --helm "$HELM_BIN" [--runs 3] [--chart PATH] \\
+            [--also NAME=PATH ...]
+
+--also adds another whelm build (e.g. --also before=/tmp/old/whelm), measured in the same
+alternation and reported with its own ratio: an A/B of two builds under the same drift.
 
 Default chart: kube-prometheus-stack from the corpus. Its CRDs are installed once up front
 (not timed) so both tools find the same cluster; each run then installs the chart into a fresh
@@ -34,6 +38,8 @@ def main():
     ap.add_argument('--helm', default=os.environ.get('HELM_BIN', 'helm'))
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--chart', default=CHART)
+    ap.add_argument('--also', action='append', default=[], metavar='NAME=PATH',
+                    help='another whelm binary to measure alongside (repeatable)')
     ap.add_argument('--settle', type=float, default=2.0,
                     help='seconds to wait after a namespace is gone before the next measurement')
     a = ap.parse_args()
@@ -43,6 +49,11 @@ def main():
     env = dict(os.environ, KUBECONFIG=kc, HELM_DRIVER='secret')
     env.pop('HELM_NAMESPACE', None)
     tools = {'whelm': os.path.abspath(a.whelm), 'helm': a.helm}
+    for extra in a.also:
+        name, sep, path = extra.partition('=')
+        if not sep or name in tools:
+            sys.exit(f'--also wants NAME=PATH with a new NAME, got {extra!r}')
+        tools[name] = os.path.abspath(path)
     # CRDs once, untimed: render them with helm and apply server-side.
     crds = subprocess.run([a.helm, 'show', 'crds', a.chart], env=env, capture_output=True, text=True).stdout
     if crds.strip():
@@ -69,11 +80,13 @@ def main():
                 times[(tool, 'install')].append(inst)
                 times[(tool, 'upgrade')].append(up)
             print(f'run {i} {tool}: install {inst:.2f}s upgrade {up:.2f}s', file=sys.stderr)
-    print(f"{'operation':10} {'helm s':>8} {'whelm s':>8} {'helm/whelm':>10}")
+    others = [t for t in tools if t != 'helm']
+    print(f"{'operation':10} {'tool':>8} {'helm s':>8} {'tool s':>8} {'helm/tool':>10}")
     for op in ('install', 'upgrade'):
         h = statistics.median(times[('helm', op)])
-        w = statistics.median(times[('whelm', op)])
-        print(f'{op:10} {h:8.2f} {w:8.2f} {h / w:10.2f}x')
+        for t in others:
+            w = statistics.median(times[(t, op)])
+            print(f'{op:10} {t:>8} {h:8.2f} {w:8.2f} {h / w:10.2f}x')
 
 
 if __name__ == '__main__':
