@@ -607,6 +607,44 @@ fn interop_with_helm() {
     assert!(status.contains("REVISION: 2"), "{status}");
     ns.ok(&["uninstall", "other"]);
     assert!(ns.history("other").is_empty());
+
+    // The ConfigMap driver (whelm writes its ConfigMaps as protobuf): whelm installs and
+    // upgrades, helm reads the history and the values and upgrades, whelm reads helm's.
+    let cm_driver = |mut c: Command| {
+        let out = c.env("HELM_DRIVER", "configmap").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{c:?} failed:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let helm_cm = |args: &[&str]| {
+        let mut c = Command::new(&helm);
+        c.args(args)
+            .arg("--kubeconfig")
+            .arg(&ns.kubeconfig)
+            .arg("-n")
+            .arg(&ns.name);
+        cm_driver(c)
+    };
+    cm_driver(ns.whelm(&["install", "cmd", chart]));
+    cm_driver(ns.whelm(&["upgrade", "cmd", chart, "--set", "message=cm-whelm"]));
+    let hist = helm_cm(&["history", "cmd"]);
+    assert!(
+        hist.contains("superseded") && hist.contains("Upgrade complete"),
+        "{hist}"
+    );
+    let values = helm_cm(&["get", "values", "cmd"]);
+    assert!(values.contains("message: cm-whelm"), "{values}");
+    helm_cm(&["upgrade", "cmd", chart, "--set", "message=cm-helm"]);
+    let history = cm_driver(ns.whelm(&["history", "cmd", "-o", "json"]));
+    let history: Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 3, "{history}");
+    assert_eq!(history[2]["status"], "deployed");
+    cm_driver(ns.whelm(&["uninstall", "cmd"]));
+    assert!(ns.configmap("cmd-config").is_none());
 }
 
 #[test]
