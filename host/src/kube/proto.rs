@@ -152,13 +152,14 @@ mod tests {
         // typeMeta {apiVersion: "v1", kind: "Secret"}
         want.extend([0x0a, 12, 0x0a, 2, b'v', b'1', 0x12, 6]);
         want.extend(b"Secret");
-        // raw: Secret {metadata {name "s", labels {owner: helm}}, data {release: "H4s"}, type "t"}
+        // raw: Secret {metadata {labels {owner: helm}, name "s"}, data {release: "H4s"}, type "t"}
+        // (serde_json's maps iterate by key: fields go in that order; protobuf allows any).
         let meta = [
-            &[0x0a, 1, b's'][..],
-            &[0x5a, 13, 0x0a, 5],
+            &[0x5a, 13, 0x0a, 5][..],
             b"owner",
             &[0x12, 4],
             b"helm",
+            &[0x0a, 1, b's'],
         ]
         .concat();
         let data = [&[0x0a, 7][..], b"release", &[0x12, 3], b"H4s"].concat();
@@ -187,7 +188,7 @@ mod tests {
             .expect("the entry's length as a two-byte varint");
         assert_eq!(&got[entry_at + 3..entry_at + 5], &[0x0a, 7]);
         assert_eq!(&got[entry_at + 12..entry_at + 15], &[0x12, 0xac, 0x02]);
-        assert!(got.ends_with(payload.as_bytes()));
+        assert_eq!(&got[entry_at + 15..entry_at + 315], payload.as_bytes());
     }
 
     #[test]
