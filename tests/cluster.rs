@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::decode_release;
+use common::{decode_release, succeeded};
 use serde_json::Value;
 use whelm::kube::client::Cluster;
 use whelm::settings::KubeSettings;
@@ -84,37 +84,22 @@ impl Ns {
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "whelm {args:?} failed:\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        succeeded(self.whelm(args))
     }
 
-    fn helm(&self, helm: &Path, args: &[&str]) -> Output {
-        Command::new(helm)
-            .args(args)
+    fn helm_command(&self, helm: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(helm);
+        c.args(args)
             .arg("--kubeconfig")
             .arg(&self.kubeconfig)
             .arg("-n")
             .arg(&self.name)
-            .env_remove("HELM_DRIVER")
-            .output()
-            .unwrap()
+            .env_remove("HELM_DRIVER");
+        c
     }
 
     fn helm_ok(&self, helm: &Path, args: &[&str]) -> String {
-        let out = self.helm(helm, args);
-        assert!(
-            out.status.success(),
-            "helm {args:?} failed:\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        succeeded(self.helm_command(helm, args))
     }
 
     async fn cluster(&self) -> Cluster {
@@ -611,24 +596,10 @@ fn interop_with_helm() {
     // The ConfigMap driver (whelm writes its ConfigMaps as protobuf): whelm installs and
     // upgrades, helm reads the history and the values and upgrades, whelm reads helm's.
     let cm_driver = |mut c: Command| {
-        let out = c.env("HELM_DRIVER", "configmap").output().unwrap();
-        assert!(
-            out.status.success(),
-            "{c:?} failed:\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        c.env("HELM_DRIVER", "configmap");
+        succeeded(c)
     };
-    let helm_cm = |args: &[&str]| {
-        let mut c = Command::new(&helm);
-        c.args(args)
-            .arg("--kubeconfig")
-            .arg(&ns.kubeconfig)
-            .arg("-n")
-            .arg(&ns.name);
-        cm_driver(c)
-    };
+    let helm_cm = |args: &[&str]| cm_driver(ns.helm_command(&helm, args));
     cm_driver(ns.whelm(&["install", "cmd", chart]));
     cm_driver(ns.whelm(&["upgrade", "cmd", chart, "--set", "message=cm-whelm"]));
     let hist = helm_cm(&["history", "cmd"]);

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::decode_release;
+use common::{decode_release, succeeded};
 use fake_apiserver::{Behaviour, FakeApiServer, Recorded};
 use serde_json::{Value, json};
 
@@ -43,8 +43,12 @@ impl Env {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_whelm"))
-            .args(args)
+        self.command(args).output().unwrap()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_whelm"));
+        c.args(args)
             .env("KUBECONFIG", &self.kubeconfig)
             .env("WHELM_DATA_HOME", self.tmp.path().join("data"))
             .env(
@@ -54,20 +58,12 @@ impl Env {
             .env("WHELM_POLL_INTERVAL_MS", "20")
             .env_remove("HELM_DRIVER")
             .env_remove("HELM_NAMESPACE")
-            .env_remove("WHELM_POLICY")
-            .output()
-            .unwrap()
+            .env_remove("WHELM_POLICY");
+        c
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "whelm {args:?} failed:\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        succeeded(self.command(args))
     }
 
     fn err(&self, args: &[&str]) -> String {

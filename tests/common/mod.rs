@@ -121,3 +121,15 @@ pub fn shell_words(s: &str) -> Vec<String> {
     }
     out
 }
+
+/// The stdout of `c`, which must succeed (else the test fails with both outputs).
+pub fn succeeded(mut c: std::process::Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{c:?} failed:\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -57,7 +57,10 @@ impl NamespacedObjects {
             .transpose()
             .map_err(|e| KubeError::Other(e.to_string()))?;
         let content_type = body.is_some().then_some("application/json");
-        self.request(method, path, content_type, body, accept).await
+        self.cluster
+            .call_accept(method, path, content_type, body, accept)
+            .await
+            .map_err(kube_error)
     }
 
     /// A write of `object`: as protobuf when [`proto::encode`] can (a release's payload then
@@ -70,35 +73,17 @@ impl NamespacedObjects {
         kind: Kind,
         object: &Value,
     ) -> Result<(), KubeError> {
-        match proto::encode(kind, object) {
-            Some(body) => self
-                .request(
-                    method,
-                    path,
-                    Some(proto::CONTENT_TYPE),
-                    Some(body),
-                    Some(META_ACCEPT),
-                )
-                .await
-                .map(drop),
-            None => self
+        let Some(body) = proto::encode(kind, object) else {
+            return self
                 .send(method, path, Some(object), Some(META_ACCEPT))
                 .await
-                .map(drop),
-        }
-    }
-
-    async fn request(
-        &self,
-        method: Method,
-        path: &str,
-        content_type: Option<&str>,
-        body: Option<Vec<u8>>,
-        accept: Option<&str>,
-    ) -> Result<Value, KubeError> {
+                .map(drop);
+        };
+        let content_type = Some(proto::CONTENT_TYPE);
         self.cluster
-            .call_accept(method, path, content_type, body, accept)
+            .call_accept(method, path, content_type, Some(body), Some(META_ACCEPT))
             .await
+            .map(drop)
             .map_err(kube_error)
     }
 
