@@ -619,6 +619,39 @@ fn interop_with_helm() {
 }
 
 #[test]
+fn integers_reach_the_apiserver_with_every_digit() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::new(kc, "bigint");
+    // Job.spec.activeDeadlineSeconds is an int64: as a float64 the largest one rounds up past
+    // int64 and the apiserver refuses the Job (-9223372036854775808 must be >= 0).
+    let chart = ns.tmp.path().join("bigint");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: bigint\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/job.yaml"),
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: big\nspec:\n  \
+         activeDeadlineSeconds: 9223372036854775807\n  template:\n    spec:\n      \
+         restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n",
+    )
+    .unwrap();
+    ns.ok(&[
+        "install",
+        "bi",
+        chart.to_str().unwrap(),
+        "--create-namespace",
+    ]);
+    let job = ns
+        .get(&format!("/apis/batch/v1/namespaces/{}/jobs/big", ns.name))
+        .unwrap();
+    assert_eq!(job["spec"]["activeDeadlineSeconds"], 9223372036854775807i64);
+    ns.ok(&["uninstall", "bi"]);
+}
+
+#[test]
 fn lookup_and_upgrade_install() {
     let Some(kc) = kubeconfig() else { return };
     let ns = Ns::new(kc, "lookup");

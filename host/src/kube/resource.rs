@@ -235,7 +235,7 @@ pub fn build(
     let mut out = Vec::new();
     for doc in split_manifests(manifest) {
         let source = source_of(&doc);
-        let loaded = whelm_template::yaml::load(&doc)
+        let loaded = whelm_template::yaml::load_manifest(&doc)
             .map_err(|e| BuildError::Invalid(format!("error parsing{}: {e}", from(source))))?;
         push_objects(&mut out, &loaded, source, namespace, info)?;
     }
@@ -1076,13 +1076,18 @@ mod tests {
             },
         );
         let items = build(
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    x: 1.0\n    w: 1.5\n    z: 1e21\n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    x: 1.0\n    w: 1.5\n    z: 1e21\n    big: 9223372036854775807\n    neg: -9007199254740993\n    hex: 0x10\n    huge: 18446744073709551615\n",
             "default",
             &info,
         )
         .unwrap();
         let text = serde_json::to_string(&items[0].object["spec"]).unwrap();
-        assert_eq!(text, r#"{"ports":[{"port":80,"w":1.5,"x":1,"z":1e+21}]}"#);
+        // Integers keep all their digits (int64, as Helm's unstructured objects); one past
+        // int64 becomes a float64, as client-go's decoding makes it.
+        assert_eq!(
+            text,
+            r#"{"ports":[{"big":9223372036854775807,"hex":16,"huge":1.8446744073709552e+19,"neg":-9007199254740993,"port":80,"w":1.5,"x":1,"z":1e+21}]}"#
+        );
     }
 
     #[test]

@@ -229,8 +229,8 @@ pub fn sort_manifests(
         }
         for doc in split_manifests(content) {
             let parse_error = |e: String| format!("YAML parse error on {path}: {e}");
-            let object =
-                whelm_template::yaml::load(&doc).map_err(|e| parse_error(e.to_string()))?;
+            let object = whelm_template::yaml::load_manifest(&doc)
+                .map_err(|e| parse_error(e.to_string()))?;
             let h = head(&object).map_err(parse_error)?;
             let Some(hook_types) = h.annotations.get("helm.sh/hook") else {
                 generic.push(Manifest {

@@ -708,18 +708,33 @@ fn go_sharp_v(y: &Y) -> String {
 /// sigs.k8s.io/yaml's JSON round trip: keys to strings, numbers to float64,
 /// NaN/Inf rejected.
 pub(crate) fn to_value(y: Y) -> Result<Value, YamlError> {
+    to_value_ints(y, Ints::AsFloat)
+}
+
+/// What integers become: float64, as `yaml.Unmarshal` into `interface{}` gives them, or
+/// int64 where they fit, as the JSON of a manifest decoded with `UseNumber` (client-go's
+/// unstructured decoding, which Helm builds objects with) keeps them.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Ints {
+    AsFloat,
+    AsInt64,
+}
+
+pub(crate) fn to_value_ints(y: Y, ints: Ints) -> Result<Value, YamlError> {
     let mut json_err = None;
-    let v = convert(y, &mut json_err).map_err(|m| Fail::Convert(m).into_error())?;
+    let v = convert(y, ints, &mut json_err).map_err(|m| Fail::Convert(m).into_error())?;
     match json_err {
         Some(m) => Err(Fail::Convert(m).into_error()),
         None => Ok(v),
     }
 }
 
-fn convert(y: Y, json_err: &mut Option<String>) -> Result<Value, String> {
+fn convert(y: Y, ints: Ints, json_err: &mut Option<String>) -> Result<Value, String> {
     Ok(match y {
         Y::Null => Value::Nil,
         Y::Bool(b) => Value::Bool(b),
+        Y::Int(i) if ints == Ints::AsInt64 => Value::Int64(i),
+        Y::Uint(u) if ints == Ints::AsInt64 && i64::try_from(u).is_ok() => Value::Int64(u as i64),
         Y::Int(i) => Value::Float(i as f64),
         Y::Uint(u) => Value::Float(u as f64),
         Y::Float(f) => {
@@ -735,7 +750,7 @@ fn convert(y: Y, json_err: &mut Option<String>) -> Result<Value, String> {
         Y::Seq(v) => {
             let mut out = Vec::with_capacity(v.len());
             for e in v {
-                out.push(convert(e, json_err)?);
+                out.push(convert(e, ints, json_err)?);
             }
             Value::list(out)
         }
@@ -758,7 +773,7 @@ fn convert(y: Y, json_err: &mut Option<String>) -> Result<Value, String> {
                         ));
                     }
                 };
-                let val = convert(v, json_err)?;
+                let val = convert(v, ints, json_err)?;
                 out.insert(key, val);
             }
             Value::map(out)

@@ -77,6 +77,16 @@ pub fn load(text: &str) -> Result<Value, YamlError> {
     }
 }
 
+/// As [`load`], for a Kubernetes manifest's document: integers stay int64 where they fit (as
+/// Helm's objects carry them to the apiserver), instead of float64, which would round
+/// 9223372036854775807 to 9223372036854775808.
+pub fn load_manifest(text: &str) -> Result<Value, YamlError> {
+    match load::decode_docs(text, false)?.pop() {
+        Some(y) => load::to_value_ints(y, load::Ints::AsInt64),
+        None => Ok(Value::Nil),
+    }
+}
+
 /// As [`load`] with yaml.v2's `UnmarshalStrict` (sigs.k8s.io/yaml's
 /// `UnmarshalStrict`): a key set twice in a mapping is an error naming every
 /// such line (`yaml: unmarshal errors:\n  line 5: key "name" already set in map`).
