@@ -344,14 +344,17 @@ fn user_values(rel: &Release) -> whelm_template::Value {
 /// Helm's `CoalesceValues(rel.Chart, rel.Config)`: the stored chart's values under the user's,
 /// `null` deleting defaults. (The stored chart has no subcharts.)
 fn computed_values(rel: &Release) -> Result<whelm_template::Value, String> {
-    let chart = rel.chart.as_deref().cloned().unwrap_or_default();
-    let defaults = match chart.values {
-        Some(v) => go_value(&serde_json::Value::Object(v)),
+    let chart = rel.chart.as_deref();
+    let defaults = match chart.and_then(|c| c.values.as_ref()) {
+        Some(v) => go_map(v),
         None => whelm_template::Value::Nil,
     };
     let c = crate::chart::Chart {
         metadata: crate::chart::Metadata {
-            name: chart.metadata.map(|m| m.name).unwrap_or_default(),
+            name: chart
+                .and_then(|c| c.metadata.as_ref())
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
             ..Default::default()
         },
         templates: Vec::new(),

@@ -284,10 +284,10 @@ pub async fn run(
     }
 }
 
-/// Starts writing the pending revision (creating the namespace first with
-/// `--create-namespace`) on the runtime's worker thread. With `--create-namespace`, also
-/// answers whether the namespace was missing before this command created it, as
-/// `namespace_check` (started with the command) found.
+/// Starts writing the pending revision on the runtime's worker thread. With
+/// `--create-namespace`, `namespace_check` is the look for the namespace started with the
+/// command: the namespace is created first, and the answer says whether it was missing
+/// before this command created it.
 #[allow(clippy::type_complexity)]
 async fn store_pending(
     cfg: &mut Configuration,
@@ -303,23 +303,23 @@ async fn store_pending(
     ),
     String,
 > {
-    let (namespace, absent) = if d.create_namespace {
-        let object = deploy::namespace_object(cfg).await?;
-        let (tell, absent) = tokio::sync::oneshot::channel();
-        (Some((cfg.cluster()?.clone(), object, tell)), Some(absent))
-    } else {
-        (None, None)
+    let (namespace, absent) = match namespace_check {
+        Some(check) => {
+            let object = deploy::namespace_object(cfg).await?;
+            let (tell, absent) = tokio::sync::oneshot::channel();
+            (
+                Some((cfg.cluster()?.clone(), object, check, tell)),
+                Some(absent),
+            )
+        }
+        None => (None, None),
     };
     cfg.storage_mut()?.max_history = d.history_max;
     let storage = cfg.storage_arc();
     let release = release.clone();
     let task = tokio::spawn(async move {
-        if let Some((cluster, ns, tell)) = namespace {
-            let absent = match namespace_check {
-                Some(check) => check.await.unwrap_or(false),
-                None => deploy::namespace_absent(&cluster, &ns.name).await,
-            };
-            let _ = tell.send(absent);
+        if let Some((cluster, ns, check, tell)) = namespace {
+            let _ = tell.send(check.await.unwrap_or(false));
             deploy::create_namespace(&cluster, &ns, ssa).await?;
         }
         let owner = lock::new_owner_id();

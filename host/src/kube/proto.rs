@@ -49,21 +49,11 @@ pub fn encode(kind: Kind, object: &Value) -> Option<Vec<u8>> {
     for (key, value) in o {
         match (kind, key.as_str()) {
             (_, "apiVersion" | "kind") => {}
-            (_, "metadata") => message(&mut body, 1, &object_meta(value)?),
-            (Kind::Secret, "data") => {
-                for (k, v) in value.as_object()? {
-                    let bytes = STANDARD.decode(v.as_str()?).ok()?;
-                    message(&mut body, 2, &entry(k.as_bytes(), &bytes));
-                }
-            }
+            (_, "metadata") => bytes_field(&mut body, 1, &object_meta(value)?),
+            (Kind::Secret, "data") => bytes_map(&mut body, 2, value)?,
             (Kind::Secret, "type") => bytes_field(&mut body, 3, value.as_str()?.as_bytes()),
             (Kind::ConfigMap, "data") => string_map(&mut body, 2, value)?,
-            (Kind::ConfigMap, "binaryData") => {
-                for (k, v) in value.as_object()? {
-                    let bytes = STANDARD.decode(v.as_str()?).ok()?;
-                    message(&mut body, 3, &entry(k.as_bytes(), &bytes));
-                }
-            }
+            (Kind::ConfigMap, "binaryData") => bytes_map(&mut body, 3, value)?,
             _ => return None,
         }
     }
@@ -72,7 +62,7 @@ pub fn encode(kind: Kind, object: &Value) -> Option<Vec<u8>> {
     bytes_field(&mut type_meta, 2, kind_name.as_bytes());
     let mut out = Vec::with_capacity(body.len() + 32);
     out.extend_from_slice(MAGIC);
-    message(&mut out, 1, &type_meta);
+    bytes_field(&mut out, 1, &type_meta);
     bytes_field(&mut out, 2, &body);
     Some(out)
 }
@@ -101,7 +91,16 @@ fn string_map(out: &mut Vec<u8>, field: u32, value: &Value) -> Option<()> {
         v => v.as_object()?,
     };
     for (k, v) in map {
-        message(out, field, &entry(k.as_bytes(), v.as_str()?.as_bytes()));
+        bytes_field(out, field, &entry(k.as_bytes(), v.as_str()?.as_bytes()));
+    }
+    Some(())
+}
+
+/// A `map<string, bytes>` field from JSON's base64 strings (`None` if one is not base64).
+fn bytes_map(out: &mut Vec<u8>, field: u32, value: &Value) -> Option<()> {
+    for (k, v) in value.as_object()? {
+        let bytes = STANDARD.decode(v.as_str()?).ok()?;
+        bytes_field(out, field, &entry(k.as_bytes(), &bytes));
     }
     Some(())
 }
@@ -112,10 +111,6 @@ fn entry(key: &[u8], value: &[u8]) -> Vec<u8> {
     bytes_field(&mut e, 1, key);
     bytes_field(&mut e, 2, value);
     e
-}
-
-fn message(out: &mut Vec<u8>, field: u32, body: &[u8]) {
-    bytes_field(out, field, body);
 }
 
 /// A length-delimited field (wire type 2): strings, bytes and messages.
